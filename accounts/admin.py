@@ -1,0 +1,70 @@
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
+
+from accounts.models import AuditEvent, Household, Insuree, Province, User
+
+
+@admin.register(Province)
+class ProvinceAdmin(admin.ModelAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+
+
+@admin.register(Household)
+class HouseholdAdmin(admin.ModelAdmin):
+    list_display = ("code", "province", "address")
+    search_fields = ("code",)
+    list_select_related = ("province",)
+
+
+@admin.register(Insuree)
+class InsureeAdmin(admin.ModelAdmin):
+    list_display = ("social_insurance_number", "full_name", "date_of_birth", "province")
+    search_fields = ("=social_insurance_number", "=national_id", "=phone")
+    list_select_related = ("province",)
+    raw_id_fields = ("household",)
+    readonly_fields = ("public_id", "created_at", "updated_at")
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ("username", "role", "full_name", "is_active", "last_login")
+    list_filter = ("role", "is_active", "is_staff")
+    search_fields = ("=username", "=insuree__national_id", "=insuree__phone")
+    ordering = ("username",)
+    raw_id_fields = ("insuree",)
+    readonly_fields = ("last_login", "created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        ("Identity", {"fields": ("role", "full_name", "insuree")}),
+        ("Access", {"fields": ("is_active", "is_staff", "is_superuser", "groups")}),
+        ("Dates", {"fields": ("last_login", "created_at", "updated_at")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "role", "password1", "password2")}),
+    )
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: nobody edits or deletes the audit log, not even a superuser."""
+
+    list_display = ("occurred_at", "action", "actor", "target_user", "reason", "ip")
+    list_filter = ("action",)
+    search_fields = ("=target_user__username", "=actor__username")
+    date_hierarchy = "occurred_at"
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [field.name for field in AuditEvent._meta.fields]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,22 @@
+"""Test settings: fast hashing, in-memory side channels, and whatever DATABASE_URL says."""
+
+from .base import *  # noqa: F403
+from .base import CACHES, REST_FRAMEWORK
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; prod is Argon2
+SMS_BACKEND = "memory"
+PUSH_BACKEND = "memory"
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_BROKER_URL = "memory://"
+CACHES = {
+    **CACHES,
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "test"},
+}
+_RATES: dict[str, str] = REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]  # type: ignore[assignment]
+# Throttles are exercised by their own tests with explicit rates; the suite must not trip them.
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,
+    "DEFAULT_THROTTLE_RATES": dict.fromkeys(_RATES, "100000/min"),
+}
+LANGUAGE_CODE = "en"

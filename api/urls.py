@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from api import health
+
+handler400 = "api.exceptions.bad_request_view"
+handler403 = "api.exceptions.permission_denied_view"
+handler404 = "api.exceptions.not_found_view"
+handler500 = "api.exceptions.server_error_view"
+
+api_v1 = [
+    path("", include("accounts.urls")),
+    path("", include("contributions.urls")),
+    path("", include("healthcards.urls")),
+    path("", include("notifications.urls")),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("api/v1/", include(api_v1)),
+]

@@ -1,0 +1,17 @@
+"""The one door other apps use to tell a user something (no signals: call it explicitly)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from notifications.models import Notification
+
+
+def notification_send(
+    *, user_id: Any, kind: str, title: str, body: str = "", data: dict[str, Any] | None = None
+) -> Notification:
+    """Put a message in the user's inbox. Callers schedule it with ``transaction.on_commit``
+    when it follows a write, so nobody is told about a change that rolled back."""
+    return Notification.objects.create(
+        user_id=user_id, kind=kind, title=title, body=body, data=data or {}
+    )

@@ -1,0 +1,97 @@
+"""Shared fixtures: API clients per role, and a real Redis for the tests that need one."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from django.core.cache import caches
+from rest_framework.test import APIClient
+
+from api.roles import Role
+from tests.accounts.factories import InsureeFactory, UserFactory
+
+REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def api_client() -> APIClient:
+    return APIClient()
+
+
+@pytest.fixture
+def citizen(db):
+    return UserFactory(role=Role.CITIZEN, insuree=InsureeFactory())
+
+
+@pytest.fixture
+def citizen_client(citizen) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(citizen)
+    return client
+
+
+def _client_for(role: str) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(UserFactory(role=role, insuree=None))
+    return client
+
+
+@pytest.fixture
+def support_client(db) -> APIClient:
+    return _client_for(Role.SUPPORT)
+
+
+@pytest.fixture
+def agency_client(db) -> APIClient:
+    return _client_for(Role.AGENCY)
+
+
+@pytest.fixture
+def clinic_user(db):
+    return UserFactory(role=Role.CLINIC, insuree=None)
+
+
+def _redis_available(url: str) -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """A real Redis. Skipped on a laptop without one; CI (CI=true) must have it."""
+    if not _redis_available(REDIS_TEST_URL):
+        if os.environ.get("CI"):
+            pytest.fail(f"Redis is required in CI and not reachable at {REDIS_TEST_URL}")
+        pytest.skip(f"no Redis at {REDIS_TEST_URL}")
+    return REDIS_TEST_URL
+
+
+@pytest.fixture
+def redis_cache(settings, redis_url) -> Iterator[str]:
+    """Point the default cache (and so throttles) at a real, emptied Redis database."""
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": redis_url,
+            "KEY_PREFIX": "test",
+        }
+    }
+    yield redis_url  # Django's setting_changed handler rebuilds the cache connections
+    redis.Redis.from_url(redis_url).flushdb()
+
+
+@pytest.fixture(autouse=True)
+def _clear_locmem_cache() -> Iterator[None]:
+    """Tests must not see each other's cache entries (throttle counters, revocations)."""
+    caches["default"].clear()
+    yield
+    caches["default"].clear()
