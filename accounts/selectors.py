@@ -30,3 +30,12 @@ def user_find_by_identifier(*, identifier: str) -> User | None:
         .filter(Q(username=identifier) | Q(insuree__national_id=identifier))
         .first()
     )
+
+
+def user_ids_by_insuree_ids(*, insuree_ids: list[int]) -> dict[int, object]:
+    """Map insuree id -> user id for those insurees that have an account."""
+    return dict(
+        User.objects.filter(insuree_id__in=insuree_ids, is_active=True).values_list(
+            "insuree_id", "id"
+        )
+    )

@@ -15,3 +15,20 @@ def notification_send(
     return Notification.objects.create(
         user_id=user_id, kind=kind, title=title, body=body, data=data or {}
     )
+
+
+def notification_send_bulk(
+    *,
+    user_ids: list[Any],
+    kind: str,
+    title: str,
+    body: str = "",
+    data: dict[str, Any] | None = None,
+) -> int:
+    """The same message to many users in one bulk insert (imports, campaigns)."""
+    rows = [
+        Notification(user_id=user_id, kind=kind, title=title, body=body, data=data or {})
+        for user_id in user_ids
+    ]
+    Notification.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
