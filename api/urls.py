@@ -3,6 +3,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api import health
+from healthcards.views import jwks_view
 
 handler400 = "api.exceptions.bad_request_view"
 handler403 = "api.exceptions.permission_denied_view"
@@ -23,4 +24,5 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/v1/", include(api_v1)),
+    path(".well-known/jwks.json", jwks_view, name="jwks"),
 ]

@@ -1,5 +1,24 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from healthcards import views
 
 app_name = "healthcards"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("healthcards/", views.HealthCardListApi.as_view(), name="card-list"),
+    path("healthcards/<str:card_id>/qr", views.HealthCardQrApi.as_view(), name="card-qr"),
+    path(
+        "healthcards/<str:card_id>/scans", views.HealthCardScanListApi.as_view(), name="card-scans"
+    ),
+    path(
+        "healthcards/<str:card_id>/scans/<str:scan_id>/not-me",
+        views.HealthCardScanNotMeApi.as_view(),
+        name="card-scan-not-me",
+    ),
+    path(
+        "support/cards/<str:card_id>/reinstate",
+        views.SupportCardReinstateApi.as_view(),
+        name="support-card-reinstate",
+    ),
+    path("clinic/verify", views.ClinicVerifyApi.as_view(), name="clinic-verify"),
+]

@@ -252,3 +252,26 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
     },
 }
+
+# --- healthcards: the signed QR credential ---------------------------------------------------
+# The Ed25519 private key that signs QR tokens: HEALTHCARD_SIGNING_KEY (PEM, or base64 of the
+# raw 32-byte seed) wins over HEALTHCARD_SIGNING_KEY_FILE (a PEM file). Without either, and when
+# HEALTHCARD_SIGNING_KEY_AUTOCREATE is on (development), a key is generated into the file on
+# first use. `manage.py rotate_healthcard_key` writes new keys to the file.
+HEALTHCARD_SIGNING_KEY = os.environ.get("HEALTHCARD_SIGNING_KEY", "")
+HEALTHCARD_SIGNING_KEY_FILE = Path(
+    os.environ.get("HEALTHCARD_SIGNING_KEY_FILE", VAR_DIR / "keys" / "healthcard_signing_key.pem")
+)
+HEALTHCARD_SIGNING_KEY_AUTOCREATE = env_bool("HEALTHCARD_SIGNING_KEY_AUTOCREATE", DEBUG)
+HEALTHCARD_QR_TTL = env_int("HEALTHCARD_QR_TTL", 600)  # seconds a QR token lives
+# A QR token is reused for the same card while it has at least this many seconds left, so the
+# app and the rendered images hit the cache instead of signing and drawing per request.
+HEALTHCARD_QR_MIN_REMAINING = env_int("HEALTHCARD_QR_MIN_REMAINING", 300)
+HEALTHCARD_QR_AUDIENCE = "vss-clinic"
+HEALTHCARD_QR_ISSUER = "vss"
+# Retired keys stay in the JWKS this long after retirement (tokens they signed may be alive).
+HEALTHCARD_JWKS_RETIRED_MARGIN = env_int("HEALTHCARD_JWKS_RETIRED_MARGIN", 300)
+HEALTHCARD_JWKS_MAX_AGE = env_int("HEALTHCARD_JWKS_MAX_AGE", 300)
+# How long a process trusts its in-memory copy of the public keys before reloading them.
+HEALTHCARD_KEYRING_REFRESH_SECONDS = env_int("HEALTHCARD_KEYRING_REFRESH_SECONDS", 30)
+HEALTHCARD_VERIFY_MAX_LENGTH = env_int("HEALTHCARD_VERIFY_MAX_LENGTH", 4096)

@@ -20,3 +20,6 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": dict.fromkeys(_RATES, "100000/min"),
 }
 LANGUAGE_CODE = "en"
+# healthcards: tests point HEALTHCARD_SIGNING_KEY_FILE at their tmp_path (tests/healthcards).
+HEALTHCARD_SIGNING_KEY = ""
+HEALTHCARD_SIGNING_KEY_AUTOCREATE = True

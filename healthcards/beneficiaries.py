@@ -1,0 +1,123 @@
+"""Reference data printed in a health-insurance card number.
+
+A card number is 15 characters: two letters for the beneficiary group, one digit for the
+benefit level, two digits for the province, then the holder's 10-digit social insurance
+number (``DN4010123456789``). The groups and what each benefit level covers are data that
+change with the law: edit the tables here, never scatter the values in code paths.
+"""
+
+from __future__ import annotations
+
+import re
+
+CARD_NUMBER_RE = re.compile(r"^[A-Z]{2}[1-5][0-9]{2}[0-9]{10}$")
+
+# Beneficiary group codes (mã đối tượng) and a short description.
+BENEFICIARY_GROUPS: dict[str, str] = {
+    "DN": "Employees of enterprises",
+    "HX": "Employees of cooperatives",
+    "CH": "Employees of public service units",
+    "NN": "Employees of foreign organisations in Viet Nam",
+    "TK": "Employees of other organisations",
+    "HC": "Civil servants and public employees",
+    "XK": "Commune officials",
+    "HT": "Pensioners and recipients of monthly disability allowance",
+    "TB": "Recipients of monthly occupational accident or disease allowance",
+    "NO": "Workers on long-term sick leave",
+    "XB": "Former commune officials on monthly allowance",
+    "XN": "Former commune officials on monthly social insurance allowance",
+    "CS": "Recipients of monthly unemployment allowance",
+    "QN": "Military officers and professional soldiers",
+    "CA": "Police officers",
+    "CY": "Military cipher staff",
+    "XD": "Recipients of monthly social protection allowance",
+    "MS": "Former recipients of monthly allowance for job loss",
+    "CC": "People with meritorious services to the revolution",
+    "CK": "Relatives of people with meritorious services",
+    "CB": "Relatives of military and police officers",
+    "KC": "Resistance veterans",
+    "HD": "Members of the National Assembly and People's Councils",
+    "TE": "Children under 6",
+    "BT": "Recipients of monthly social assistance",
+    "HN": "Members of poor households",
+    "DT": "Ethnic minorities in disadvantaged areas",
+    "DK": "People living in extremely disadvantaged areas",
+    "TS": "Organ donors",
+    "TC": "Relatives of martyrs",
+    "TQ": "Relatives of people with meritorious services (other)",
+    "TA": "Relatives of police officers",
+    "TY": "Relatives of military cipher staff",
+    "HG": "Near-poor households",
+    "LS": "Foreign students on Vietnamese scholarships",
+    "PV": "Servicemen's relatives in other cases",
+    "CN": "Members of near-poor households",
+    "HS": "Pupils",
+    "SV": "Students",
+    "GB": "Members of agricultural, forestry and fishery households",
+    "GD": "Household members",
+    "NX": "Voluntary participants (other)",
+    "QT": "Recipients of state-paid contributions (other)",
+    "TN": "Relatives of workers",
+}
+
+# Benefit level (mức hưởng) -> share of covered costs paid by the fund, in percent, and the
+# plain-words explanation shown to citizens (English and Vietnamese).
+COVERAGE_PERCENT: dict[int, int] = {1: 100, 2: 100, 3: 95, 4: 80, 5: 100}
+COVERAGE_TEXT: dict[int, dict[str, str]] = {
+    1: {
+        "en": "100% of covered costs at your registered facility, without limits on drugs "
+        "and medical supplies.",
+        "vi": "100% chi phí trong phạm vi hưởng tại nơi đăng ký khám chữa bệnh ban đầu, "
+        "không giới hạn tỷ lệ thuốc và vật tư y tế.",
+    },
+    2: {
+        "en": "100% of covered costs at your registered facility; drugs and medical supplies "
+        "within the listed limits.",
+        "vi": "100% chi phí trong phạm vi hưởng tại nơi đăng ký khám chữa bệnh ban đầu; "
+        "thuốc và vật tư y tế theo tỷ lệ quy định.",
+    },
+    3: {
+        "en": "95% of covered costs at your registered facility; you pay the other 5%.",
+        "vi": "95% chi phí trong phạm vi hưởng tại nơi đăng ký khám chữa bệnh ban đầu; "
+        "bạn trả 5% còn lại.",
+    },
+    4: {
+        "en": "80% of covered costs at your registered facility; you pay the other 20%.",
+        "vi": "80% chi phí trong phạm vi hưởng tại nơi đăng ký khám chữa bệnh ban đầu; "
+        "bạn trả 20% còn lại.",
+    },
+    5: {
+        "en": "100% of covered costs at your registered facility, including transport.",
+        "vi": "100% chi phí trong phạm vi hưởng tại nơi đăng ký khám chữa bệnh ban đầu, "
+        "kể cả chi phí vận chuyển.",
+    },
+}
+
+
+def coverage_percent(benefit_level: int) -> int:
+    return COVERAGE_PERCENT[benefit_level]
+
+
+def coverage_text(benefit_level: int, language: str | None) -> str:
+    texts = COVERAGE_TEXT[benefit_level]
+    return texts["vi"] if (language or "").lower().startswith("vi") else texts["en"]
+
+
+def card_number_compose(*, group: str, benefit_level: int, province_code: str, sin: str) -> str:
+    return f"{group}{benefit_level}{province_code}{sin}"
+
+
+def card_number_problems(
+    number: str, *, sin: str | None = None, group: str | None = None
+) -> list[str]:
+    """Why a card number is not acceptable (empty list when it is)."""
+    if not isinstance(number, str) or not CARD_NUMBER_RE.match(number):
+        return ["A card number is 2 capital letters, a benefit digit 1-5, 2 digits, 10 digits."]
+    problems = []
+    if number[:2] not in BENEFICIARY_GROUPS:
+        problems.append(f"{number[:2]} is not a known beneficiary group.")
+    if group is not None and number[:2] != group:
+        problems.append("The card number's group differs from the card's beneficiary group.")
+    if sin is not None and number[5:] != sin:
+        problems.append("The last 10 digits must be the holder's social insurance number.")
+    return problems

@@ -1,0 +1,124 @@
+"""Reads about health cards, their scans, and the access gates for citizens."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from accounts.selectors import household_dependents, household_member_relation
+from healthcards.models import ClinicOperator, Facility, HealthCard, ScanEvent
+
+
+@dataclass(frozen=True)
+class CardView:
+    card: HealthCard
+    relation: str
+
+
+def _viewer_insurees(user: object) -> list:
+    viewer = getattr(user, "insuree", None)
+    if viewer is None:
+        return []
+    return [viewer, *household_dependents(insuree=viewer)]
+
+
+def healthcard_list_for_viewer(*, user: object) -> list[CardView]:
+    """The viewer's cards and their minor children's, each with its relation to the viewer."""
+    people = _viewer_insurees(user)
+    if not people:
+        return []
+    viewer = people[0]
+    by_id = {person.pk: person for person in people}
+    cards = (
+        HealthCard.objects.filter(insuree_id__in=list(by_id))
+        .select_related("registered_facility")
+        .order_by("insuree_id", "-issued_on", "card_number")
+    )
+    views = []
+    for card in cards:
+        card.insuree = by_id[card.insuree_id]
+        views.append(
+            CardView(
+                card=card, relation=household_member_relation(viewer=viewer, member=card.insuree)
+            )
+        )
+    rank = {person.pk: index for index, person in enumerate(people)}
+    return sorted(views, key=lambda view: rank[view.card.insuree_id])
+
+
+def access_healthcard_by_id(*, user: object, card_id: object) -> HealthCard:
+    """A card of the viewer or of one of their minor children; anything else is 404."""
+    try:
+        key = uuid.UUID(str(card_id))
+    except ValueError as error:
+        raise Http404 from error
+    people = {person.pk: person for person in _viewer_insurees(user)}
+    card = (
+        HealthCard.objects.select_related("registered_facility")
+        .filter(pk=key, insuree_id__in=list(people))
+        .first()
+    )
+    if card is None:
+        raise Http404
+    card.insuree = people[card.insuree_id]
+    return card
+
+
+def healthcard_get_for_support(*, card_id: object) -> HealthCard:
+    try:
+        key = uuid.UUID(str(card_id))
+    except ValueError as error:
+        raise Http404 from error
+    card = HealthCard.objects.select_related("insuree").filter(pk=key).first()
+    if card is None:
+        raise Http404
+    return card
+
+
+def healthcard_get_by_number(*, card_number: str) -> HealthCard | None:
+    """One query: the card, its holder and registered facility (the verify hot path)."""
+    return (
+        HealthCard.objects.select_related("insuree", "registered_facility")
+        .filter(card_number=card_number)
+        .first()
+    )
+
+
+def healthcard_get_by_sin(*, social_insurance_number: str) -> HealthCard | None:
+    """The holder's most recently issued card, by social insurance number (2023 paper QR)."""
+    return (
+        HealthCard.objects.select_related("insuree", "registered_facility")
+        .filter(insuree__social_insurance_number=social_insurance_number)
+        .order_by("-issued_on", "-created_at")
+        .first()
+    )
+
+
+def scan_list_for_card(*, card: HealthCard) -> QuerySet[ScanEvent]:
+    return (
+        ScanEvent.objects.filter(card_id=card.pk, insuree_id=card.insuree_id)
+        .select_related("facility")
+        .order_by("-scanned_at", "-id")
+    )
+
+
+def access_scan_by_id(*, card: HealthCard, scan_id: object) -> ScanEvent:
+    try:
+        key = uuid.UUID(str(scan_id))
+    except ValueError as error:
+        raise Http404 from error
+    scan = ScanEvent.objects.filter(pk=key, card_id=card.pk, insuree_id=card.insuree_id).first()
+    if scan is None:
+        raise Http404
+    return scan
+
+
+def clinic_facility_for_user(*, user: object) -> Facility | None:
+    user_id = getattr(user, "pk", None)
+    if user_id is None:
+        return None
+    operator = ClinicOperator.objects.select_related("facility").filter(user_id=user_id).first()
+    return operator.facility if operator is not None else None

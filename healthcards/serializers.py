@@ -1,0 +1,127 @@
+"""Shapes of the health-card endpoints (no business logic here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.utils.translation import get_language
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from healthcards.beneficiaries import coverage_text
+from healthcards.models import CardStatus, HealthCard, ScanResult
+
+
+class StrictCharField(serializers.CharField):
+    """A string and nothing else: DRF's CharField would turn 42 or true into text."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return str(super().to_internal_value(data))
+
+
+class FacilityRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class HealthCardOutputSerializer(serializers.Serializer):
+    """``instance`` is a CardView (card + relation to the viewer)."""
+
+    id = serializers.UUIDField(source="card.id")
+    card_number = serializers.CharField(source="card.card_number")
+    holder_name = serializers.CharField(source="card.insuree.full_name")
+    holder_id = serializers.UUIDField(source="card.insuree.public_id")
+    relation = serializers.CharField()
+    beneficiary_group = serializers.CharField(source="card.beneficiary_group")
+    benefit_level = serializers.IntegerField(source="card.benefit_level")
+    coverage_percent = serializers.IntegerField(source="card.coverage_percent")
+    coverage = serializers.SerializerMethodField()
+    province_code = serializers.CharField(source="card.province_code")
+    registered_facility = FacilityRefSerializer(source="card.registered_facility")
+    valid_from = serializers.DateField(source="card.valid_from")
+    valid_to = serializers.DateField(source="card.valid_to", allow_null=True)
+    five_year_date = serializers.DateField(source="card.five_year_date", allow_null=True)
+    issued_on = serializers.DateField(source="card.issued_on")
+    status = serializers.SerializerMethodField()
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_coverage(self, view: Any) -> str:
+        return coverage_text(view.card.benefit_level, get_language())
+
+    @extend_schema_field(serializers.ChoiceField(choices=CardStatus.choices))
+    def get_status(self, view: Any) -> str:
+        return str(view.card.effective_status(self.context["today"]))
+
+
+class QrOutputSerializer(serializers.Serializer):
+    payload = serializers.CharField(help_text="Compact JWS (EdDSA) to show as a QR code.")
+    expires_at = serializers.DateTimeField()
+
+
+class ScanOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    facility = FacilityRefSerializer()
+    scanned_at = serializers.DateTimeField()
+    result = serializers.ChoiceField(choices=ScanResult.choices)
+
+
+class VerifyInputSerializer(serializers.Serializer):
+    qr = StrictCharField(
+        allow_blank=True,
+        trim_whitespace=False,
+        max_length=settings.HEALTHCARD_VERIFY_MAX_LENGTH,
+        help_text="The scanned text: a signed QR token or a paper card's QR text.",
+    )
+
+
+class VerifiedCardSerializer(serializers.Serializer):
+    card_number = serializers.CharField()
+    full_name = serializers.CharField(source="insuree.full_name")
+    date_of_birth = serializers.DateField(source="insuree.date_of_birth")
+    gender = serializers.CharField(source="insuree.gender")
+    benefit_level = serializers.IntegerField()
+    coverage_percent = serializers.IntegerField()
+    registered_facility = FacilityRefSerializer()
+    at_registered_facility = serializers.SerializerMethodField()
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField(allow_null=True)
+    five_year_date = serializers.DateField(allow_null=True)
+    status = serializers.SerializerMethodField()
+
+    def get_at_registered_facility(self, card: HealthCard) -> bool:
+        return bool(card.registered_facility_id == self.context["facility"].pk)
+
+    @extend_schema_field(serializers.ChoiceField(choices=CardStatus.choices))
+    def get_status(self, card: HealthCard) -> str:
+        return str(card.effective_status(self.context["today"]))
+
+
+class VerifyOutputSerializer(serializers.Serializer):
+    result = serializers.ChoiceField(choices=ScanResult.choices)
+    scan_id = serializers.UUIDField(allow_null=True)
+    card = VerifiedCardSerializer(allow_null=True)
+
+
+class NotMeInputSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+
+
+class CardCaseOutputSerializer(serializers.Serializer):
+    case_id = serializers.UUIDField(source="id")
+    card_id = serializers.UUIDField()
+    card_status = serializers.CharField(source="card.status")
+    status = serializers.CharField()
+
+
+class ReinstateInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+
+
+class ReinstateOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    card_number = serializers.CharField()
+    status = serializers.CharField()

@@ -1,0 +1,175 @@
+"""Writes about cards: issuing, the holder's "this scan was not me", support reinstating."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from rest_framework import status
+
+from accounts.selectors import user_ids_by_insuree_ids
+from accounts.services import audit_event_record
+from api.exceptions import ApplicationError
+from healthcards.beneficiaries import card_number_compose
+from healthcards.error_codes import HealthCardErrorCode
+from healthcards.models import (
+    CardCase,
+    CardCaseKind,
+    CardCaseStatus,
+    CardStatus,
+    Facility,
+    HealthCard,
+    ScanEvent,
+)
+from healthcards.services.qr import card_qr_forget
+from notifications.services import notification_send
+
+NOT_ME_REASON = "not_me"
+
+
+@transaction.atomic
+def card_issue(
+    *,
+    insuree: Any,
+    beneficiary_group: str,
+    benefit_level: int,
+    registered_facility: Facility,
+    valid_from: date,
+    valid_to: date | None = None,
+    five_year_date: date | None = None,
+    issued_on: date | None = None,
+    province_code: str | None = None,
+) -> HealthCard:
+    """Issue a card; the number is composed from its parts and checked by ``clean``."""
+    province = province_code or insuree.province_id
+    card = HealthCard(
+        insuree=insuree,
+        card_number=card_number_compose(
+            group=beneficiary_group,
+            benefit_level=benefit_level,
+            province_code=province,
+            sin=insuree.social_insurance_number,
+        ),
+        beneficiary_group=beneficiary_group,
+        benefit_level=benefit_level,
+        province_code=province,
+        registered_facility=registered_facility,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        five_year_date=five_year_date,
+        issued_on=issued_on or timezone.localdate(),
+    )
+    card.full_clean()
+    card.save()
+    return card
+
+
+def scan_holder_notify(*, scan_id: str) -> None:
+    """Tell the card holder (when they have an account) that their card was scanned."""
+    scan = ScanEvent.objects.select_related("facility", "card").filter(pk=scan_id).first()
+    if scan is None:
+        return
+    user_id = user_ids_by_insuree_ids(insuree_ids=[scan.insuree_id]).get(scan.insuree_id)
+    if user_id is None:
+        return
+    notification_send(
+        user_id=user_id,
+        kind="healthcard_scanned",
+        title="Your health-insurance card was scanned",
+        body=(
+            f"{scan.facility.name} checked card {scan.card.card_number} at "
+            f"{timezone.localtime(scan.scanned_at):%H:%M %d/%m/%Y}. If this was not you, "
+            "report it in the app."
+        ),
+        data={
+            "card_id": str(scan.card_id),
+            "scan_id": str(scan.pk),
+            "facility_code": scan.facility.code,
+            "result": scan.result,
+        },
+    )
+
+
+@transaction.atomic
+def card_scan_report_not_me(
+    *, card: HealthCard, scan: ScanEvent, user: Any, comment: str = "", ip: str | None = None
+) -> CardCase:
+    """The holder says a scan was not theirs: suspend the card (QR issuance and verification)
+    and open a support case, audited in the same transaction."""
+    if CardCase.objects.filter(scan=scan).exists():
+        raise ApplicationError(
+            code=HealthCardErrorCode.SCAN_ALREADY_REPORTED,
+            detail="This scan has already been reported.",
+            status_code=status.HTTP_409_CONFLICT,
+        )
+    card = HealthCard.objects.select_for_update().get(pk=card.pk)
+    suspended = card.status == CardStatus.ACTIVE
+    if suspended:
+        card.status = CardStatus.SUSPENDED
+        card.suspended_reason = NOT_ME_REASON
+        card.save(update_fields=["status", "suspended_reason", "updated_at"])
+    case = CardCase.objects.create(
+        card=card,
+        insuree_id=card.insuree_id,
+        scan=scan,
+        kind=CardCaseKind.NOT_ME,
+        opened_by=user,
+        comment=comment,
+    )
+    audit_event_record(
+        action="healthcard.scan_not_me",
+        actor=user,
+        target_insuree=card.insuree,
+        object_type="healthcard",
+        object_id=str(card.pk),
+        ip=ip,
+        data={"scan_id": str(scan.pk), "case_id": str(case.pk), "suspended": suspended},
+    )
+    transaction.on_commit(lambda: card_qr_forget(card=card))
+    return case
+
+
+@transaction.atomic
+def card_reinstate_by_support(
+    *, card: HealthCard, acting_user: Any, reason: str, ip: str | None = None
+) -> HealthCard:
+    """Support clears a suspension and resolves the card's open cases."""
+    card = HealthCard.objects.select_for_update().select_related("insuree").get(pk=card.pk)
+    if card.status != CardStatus.SUSPENDED:
+        raise ApplicationError(
+            code=HealthCardErrorCode.CARD_NOT_SUSPENDED,
+            detail="Only a suspended card can be reinstated.",
+            status_code=status.HTTP_409_CONFLICT,
+        )
+    card.status = CardStatus.ACTIVE
+    previous_reason, card.suspended_reason = card.suspended_reason, ""
+    card.save(update_fields=["status", "suspended_reason", "updated_at"])
+    resolved = CardCase.objects.filter(card=card, status=CardCaseStatus.OPEN).update(
+        status=CardCaseStatus.RESOLVED,
+        resolved_by=acting_user,
+        resolution=reason,
+        resolved_at=timezone.now(),
+    )
+    audit_event_record(
+        action="healthcard.reinstate",
+        actor=acting_user,
+        target_insuree=card.insuree,
+        object_type="healthcard",
+        object_id=str(card.pk),
+        reason=reason,
+        ip=ip,
+        data={"suspended_reason": previous_reason, "cases_resolved": resolved},
+    )
+    return card
+
+
+@transaction.atomic
+def card_status_set(*, card: HealthCard, status_value: str, reason: str = "") -> HealthCard:
+    """Agency-side status change (revocation, expiry); used by admin actions and tests."""
+    card.status = status_value
+    card.suspended_reason = reason if status_value == CardStatus.SUSPENDED else ""
+    card.save(update_fields=["status", "suspended_reason", "updated_at"])
+    transaction.on_commit(lambda: card_qr_forget(card=card))
+    return card

@@ -1,0 +1,235 @@
+"""Health-card endpoints: one thin view per operation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import renderers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.exceptions import ApplicationError
+from api.pagination import CursorPagination
+from api.permissions import IsCitizen, IsClinicOperator, IsSupportStaff
+from api.throttles import ScopedRateThrottle
+from healthcards.error_codes import HealthCardErrorCode
+from healthcards.keyring import keyring_published
+from healthcards.selectors import (
+    access_healthcard_by_id,
+    access_scan_by_id,
+    clinic_facility_for_user,
+    healthcard_get_for_support,
+    healthcard_list_for_viewer,
+    scan_list_for_card,
+)
+from healthcards.serializers import (
+    CardCaseOutputSerializer,
+    HealthCardOutputSerializer,
+    NotMeInputSerializer,
+    QrOutputSerializer,
+    ReinstateInputSerializer,
+    ReinstateOutputSerializer,
+    ScanOutputSerializer,
+    VerifyInputSerializer,
+    VerifyOutputSerializer,
+)
+from healthcards.services.cards import card_reinstate_by_support, card_scan_report_not_me
+from healthcards.services.qr import card_qr_issue, qr_image_render
+from healthcards.services.verify import card_verify
+
+TAGS = ["healthcards"]
+
+
+def _client_ip(request: Request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class HealthCardListApi(APIView):
+    permission_classes = [IsCitizen]
+
+    @extend_schema(
+        tags=TAGS,
+        responses=HealthCardOutputSerializer(many=True),
+        summary="The citizen's cards and their minor children's",
+    )
+    def get(self, request: Request) -> Response:
+        views = healthcard_list_for_viewer(user=request.user)
+        context = {"today": timezone.localdate()}
+        return Response(HealthCardOutputSerializer(views, many=True, context=context).data)
+
+
+class PNGRenderer(renderers.BaseRenderer):
+    media_type = "image/png"
+    format = "png"
+    charset = None
+    render_style = "binary"
+
+    def render(
+        self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None
+    ) -> Any:
+        return data
+
+
+class SVGRenderer(PNGRenderer):
+    media_type = "image/svg+xml"
+    format = "svg"
+
+
+class HealthCardQrApi(APIView):
+    permission_classes = [IsCitizen]
+    renderer_classes = [renderers.JSONRenderer, PNGRenderer, SVGRenderer]
+
+    def perform_content_negotiation(self, request: Request, force: bool = False) -> Any:
+        image_format = request.query_params.get("format")
+        if image_format not in (None, "json", "png", "svg"):
+            raise ApplicationError(
+                code=HealthCardErrorCode.QR_FORMAT_UNSUPPORTED,
+                detail="format is json, png or svg.",
+            )
+        return super().perform_content_negotiation(request, force)
+
+    @extend_schema(
+        tags=TAGS,
+        summary="A short-lived signed QR for the card (JSON, PNG or SVG)",
+        parameters=[
+            OpenApiParameter("format", str, enum=["json", "png", "svg"], required=False),
+        ],
+        responses={
+            (200, "application/json"): QrOutputSerializer,
+            (200, "image/png"): OpenApiTypes.BINARY,
+            (200, "image/svg+xml"): OpenApiTypes.STR,
+            409: OpenApiResponse(description="card_suspended, card_revoked or card_expired"),
+        },
+    )
+    def get(self, request: Request, card_id: str) -> Response:
+        card = access_healthcard_by_id(user=request.user, card_id=card_id)
+        token = card_qr_issue(card=card)
+        image_format = request.accepted_renderer.format
+        headers = {
+            "Cache-Control": "private, no-store",
+            "X-QR-Expires-At": token.expires_at.isoformat(),
+        }
+        if image_format in ("png", "svg"):
+            image = qr_image_render(token=token, image_format=image_format)
+            return Response(image, headers=headers)
+        return Response(QrOutputSerializer(token).data, headers=headers)
+
+
+class ScanCursorPagination(CursorPagination):
+    ordering = ("-scanned_at", "-id")  # type: ignore[assignment]  # DRF accepts a tuple
+
+
+class HealthCardScanListApi(APIView):
+    permission_classes = [IsCitizen]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Every scan of the card, newest first",
+        responses=ScanOutputSerializer(many=True),
+        parameters=[OpenApiParameter("cursor", str, required=False)],
+    )
+    def get(self, request: Request, card_id: str) -> Response:
+        card = access_healthcard_by_id(user=request.user, card_id=card_id)
+        paginator = ScanCursorPagination()
+        page = paginator.paginate_queryset(scan_list_for_card(card=card), request, view=self)
+        return paginator.get_paginated_response(ScanOutputSerializer(page, many=True).data)
+
+
+class HealthCardScanNotMeApi(APIView):
+    permission_classes = [IsCitizen]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Report a scan that was not the holder: suspends the card's QR",
+        request=NotMeInputSerializer,
+        responses={201: CardCaseOutputSerializer},
+    )
+    def post(self, request: Request, card_id: str, scan_id: str) -> Response:
+        data = NotMeInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        card = access_healthcard_by_id(user=request.user, card_id=card_id)
+        scan = access_scan_by_id(card=card, scan_id=scan_id)
+        case = card_scan_report_not_me(
+            card=card,
+            scan=scan,
+            user=request.user,
+            comment=data.validated_data.get("comment", ""),
+            ip=_client_ip(request),
+        )
+        return Response(CardCaseOutputSerializer(case).data, status=status.HTTP_201_CREATED)
+
+
+class SupportCardReinstateApi(APIView):
+    permission_classes = [IsSupportStaff]
+    throttle_scope = "support"
+
+    @extend_schema(
+        tags=["support"],
+        summary="Clear a card's suspension (reason required, audited)",
+        request=ReinstateInputSerializer,
+        responses={200: ReinstateOutputSerializer},
+    )
+    def post(self, request: Request, card_id: str) -> Response:
+        data = ReinstateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        card = healthcard_get_for_support(card_id=card_id)
+        card = card_reinstate_by_support(
+            card=card,
+            acting_user=request.user,
+            reason=data.validated_data["reason"],
+            ip=_client_ip(request),
+        )
+        return Response(ReinstateOutputSerializer(card).data)
+
+
+class ClinicVerifyApi(APIView):
+    permission_classes = [IsClinicOperator]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "clinic_verify"
+
+    @extend_schema(
+        tags=["clinic"],
+        summary="Verify a scanned QR (signed token or paper card text)",
+        request=VerifyInputSerializer,
+        responses={200: VerifyOutputSerializer},
+    )
+    def post(self, request: Request) -> Response:
+        data = VerifyInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        facility = clinic_facility_for_user(user=request.user)
+        if facility is None:
+            raise ApplicationError(
+                code=HealthCardErrorCode.CLINIC_WITHOUT_FACILITY,
+                detail="This clinic account is not linked to a facility.",
+                status_code=status.HTTP_403_FORBIDDEN,
+            )
+        verdict = card_verify(
+            text=data.validated_data["qr"], operator=request.user, facility=facility
+        )
+        body = {
+            "result": verdict.result,
+            "scan_id": verdict.scan.pk if verdict.scan else None,
+            "card": verdict.card if verdict.show_card else None,
+        }
+        context = {"today": timezone.localdate(), "facility": facility}
+        return Response(VerifyOutputSerializer(body, context=context).data)
+
+
+@require_GET
+def jwks_view(request: HttpRequest) -> JsonResponse:
+    """The public keys as an RFC 7517 JWK Set, for offline verification (public, CORS)."""
+    keys = [
+        {"kty": "OKP", "crv": "Ed25519", "x": key.x, "kid": key.kid, "use": "sig", "alg": "EdDSA"}
+        for key in keyring_published()
+    ]
+    response = JsonResponse({"keys": keys}, content_type="application/jwk-set+json")
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = f"public, max-age={settings.HEALTHCARD_JWKS_MAX_AGE}"
+    return response
