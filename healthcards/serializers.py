@@ -125,3 +125,16 @@ class ReinstateOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     card_number = serializers.CharField()
     status = serializers.CharField()
+
+
+class HealthCardPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = HealthCardOutputSerializer(many=True)
+
+
+class ScanPageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = ScanOutputSerializer(many=True)

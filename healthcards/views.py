@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.exceptions import ApplicationError
-from api.pagination import CursorPagination
+from api.pagination import CursorPagination, PageNumberPagination
 from api.permissions import IsCitizen, IsClinicOperator, IsSupportStaff
 from api.throttles import ScopedRateThrottle
 from healthcards.error_codes import HealthCardErrorCode
@@ -32,11 +32,13 @@ from healthcards.selectors import (
 from healthcards.serializers import (
     CardCaseOutputSerializer,
     HealthCardOutputSerializer,
+    HealthCardPageSerializer,
     NotMeInputSerializer,
     QrOutputSerializer,
     ReinstateInputSerializer,
     ReinstateOutputSerializer,
     ScanOutputSerializer,
+    ScanPageSerializer,
     VerifyInputSerializer,
     VerifyOutputSerializer,
 )
@@ -53,16 +55,25 @@ def _client_ip(request: Request) -> str | None:
 
 class HealthCardListApi(APIView):
     permission_classes = [IsCitizen]
+    pagination_class = PageNumberPagination
 
     @extend_schema(
         tags=TAGS,
-        responses=HealthCardOutputSerializer(many=True),
+        responses=HealthCardPageSerializer,
+        parameters=[
+            OpenApiParameter("page", int, required=False),
+            OpenApiParameter("page_size", int, required=False),
+        ],
         summary="The citizen's cards and their minor children's",
     )
     def get(self, request: Request) -> Response:
         views = healthcard_list_for_viewer(user=request.user)
+        paginator = PageNumberPagination()
+        page = paginator.paginate_queryset(views, request, view=self)
         context = {"today": timezone.localdate()}
-        return Response(HealthCardOutputSerializer(views, many=True, context=context).data)
+        return paginator.get_paginated_response(
+            HealthCardOutputSerializer(page, many=True, context=context).data
+        )
 
 
 class PNGRenderer(renderers.BaseRenderer):
@@ -128,12 +139,16 @@ class ScanCursorPagination(CursorPagination):
 
 class HealthCardScanListApi(APIView):
     permission_classes = [IsCitizen]
+    pagination_class = ScanCursorPagination
 
     @extend_schema(
         tags=TAGS,
         summary="Every scan of the card, newest first",
-        responses=ScanOutputSerializer(many=True),
-        parameters=[OpenApiParameter("cursor", str, required=False)],
+        responses=ScanPageSerializer,
+        parameters=[
+            OpenApiParameter("cursor", str, required=False),
+            OpenApiParameter("page_size", int, required=False),
+        ],
     )
     def get(self, request: Request, card_id: str) -> Response:
         card = access_healthcard_by_id(user=request.user, card_id=card_id)
