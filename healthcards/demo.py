@@ -1,10 +1,26 @@
-"""Demo facilities and the clinic operator's link to facility 01001."""
+"""Demo facilities, the clinic operator's link to facility 01001, a card for every demo person
+(the child's in group TE at benefit level 1), a few scans; and cards for synthetic citizens."""
 
 from __future__ import annotations
 
-from accounts.selectors import user_find_by_identifier
+from datetime import date, timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from accounts.selectors import insuree_get_by_identifier, user_find_by_identifier
 from api.demo import DemoContext
-from healthcards.models import ClinicOperator, Facility, FacilityLevel
+from healthcards.beneficiaries import card_number_compose
+from healthcards.models import (
+    ClinicOperator,
+    Facility,
+    FacilityLevel,
+    HealthCard,
+    ScanEvent,
+    ScanResult,
+    ScanSource,
+)
+from healthcards.services.cards import card_issue
 
 DEMO_FACILITIES = [
     ("01001", "Bệnh viện Đa khoa Đống Đa", "01", FacilityLevel.DISTRICT),
@@ -14,6 +30,20 @@ DEMO_FACILITIES = [
     ("40017", "Trung tâm Y tế huyện Nghi Lộc", "40", FacilityLevel.DISTRICT),
     ("48001", "Bệnh viện Đa khoa Đà Nẵng", "48", FacilityLevel.PROVINCIAL),
 ]
+# social insurance number -> group, benefit level, registered facility, five-year date
+DEMO_CARDS = [
+    ("0123456789", "HC", 4, "01001", date(2021, 3, 1)),
+    ("0123456790", "DN", 4, "01C54", None),
+    ("0123456791", "TE", 1, "01C54", None),
+]
+# (card holder, facility, days ago, hour, result)
+DEMO_SCANS = [
+    ("0123456789", "01001", 40, 9, ScanResult.VALID),
+    ("0123456789", "01002", 12, 14, ScanResult.VALID),
+    ("0123456789", "01001", 2, 8, ScanResult.VALID),
+    ("0123456791", "01001", 5, 10, ScanResult.VALID),
+]
+SYNTHETIC_GROUPS = [("DN", 4), ("DN", 4), ("HC", 4), ("GD", 4), ("HN", 1), ("HT", 2), ("CN", 3)]
 
 
 def seed_demo(ctx: DemoContext) -> None:
@@ -26,3 +56,93 @@ def seed_demo(ctx: DemoContext) -> None:
         ClinicOperator.objects.get_or_create(
             user=operator, defaults={"facility": Facility.objects.get(code="01001")}
         )
+    cards = _demo_cards(ctx)
+    if operator is not None:
+        _demo_scans(cards, operator)
+
+
+def _demo_cards(ctx: DemoContext) -> dict[str, HealthCard]:
+    cards = {}
+    for sin, group, level, facility_code, five_year in DEMO_CARDS:
+        insuree = insuree_get_by_identifier(identifier=sin)
+        if insuree is None:
+            continue
+        number = card_number_compose(
+            group=group, benefit_level=level, province_code=insuree.province_id, sin=sin
+        )
+        card = HealthCard.objects.filter(card_number=number).first()
+        if card is None:
+            card = card_issue(
+                insuree=insuree,
+                beneficiary_group=group,
+                benefit_level=level,
+                registered_facility=Facility.objects.get(code=facility_code),
+                valid_from=date(ctx.today.year, 1, 1),
+                valid_to=_valid_to(group, insuree.date_of_birth, ctx.today),
+                five_year_date=five_year,
+                issued_on=date(ctx.today.year - 1, 12, 20),
+            )
+        cards[sin] = card
+    return cards
+
+
+def _valid_to(group: str, born: date, today: date) -> date:
+    """Children's cards (TE) run to the day before their sixth birthday."""
+    if group == "TE":
+        return date(born.year + 6, born.month, born.day) - timedelta(days=1)
+    return date(today.year, 12, 31)
+
+
+def _demo_scans(cards: dict[str, HealthCard], operator: Any) -> None:
+    if ScanEvent.objects.filter(card__in=list(cards.values())).exists():
+        return
+    now = timezone.localtime()
+    facilities = {facility.code: facility for facility in Facility.objects.all()}
+    ScanEvent.objects.bulk_create(
+        ScanEvent(
+            card=cards[sin],
+            insuree_id=cards[sin].insuree_id,
+            facility=facilities[code],
+            operator=operator,
+            scanned_at=(now - timedelta(days=days)).replace(
+                hour=hour, minute=15, second=0, microsecond=0
+            ),
+            result=result,
+            source=ScanSource.SIGNED_QR,
+        )
+        for sin, code, days, hour, result in DEMO_SCANS
+        if sin in cards
+    )
+
+
+def seed_synthetic(ctx: DemoContext, insuree_ids: list[int]) -> None:
+    """One card per synthetic citizen, in bulk, registered at a facility of their province
+    when there is one."""
+    insuree_model = HealthCard._meta.get_field("insuree").related_model
+    facilities = list(Facility.objects.all())
+    by_province: dict[str, list[Facility]] = {}
+    for facility in facilities:
+        by_province.setdefault(facility.province_code, []).append(facility)
+    rows = insuree_model._default_manager.filter(pk__in=insuree_ids).values_list(
+        "pk", "social_insurance_number", "province_id"
+    )
+    cards = []
+    for pk, sin, province in rows.iterator(chunk_size=5000):
+        group, level = ctx.rng.choice(SYNTHETIC_GROUPS)
+        cards.append(
+            HealthCard(
+                insuree_id=pk,
+                card_number=card_number_compose(
+                    group=group, benefit_level=level, province_code=province, sin=sin
+                ),
+                beneficiary_group=group,
+                benefit_level=level,
+                province_code=province,
+                registered_facility=ctx.rng.choice(by_province.get(province) or facilities),
+                valid_from=date(ctx.today.year, 1, 1),
+                valid_to=date(ctx.today.year, 12, 31),
+                issued_on=date(ctx.today.year - 1, 12, 20),
+            )
+        )
+    HealthCard.objects.bulk_create(cards, batch_size=5000)
+    ctx.log(f"  health cards: {len(cards)}")
