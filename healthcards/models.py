@@ -117,7 +117,6 @@ class HealthCard(models.Model):
 
     class Meta:
         ordering: ClassVar = ["insuree_id", "-issued_on"]
-        indexes: ClassVar = [models.Index(fields=["insuree"], name="healthcard_insuree_idx")]
         constraints: ClassVar = [
             models.CheckConstraint(
                 condition=Q(benefit_level__gte=1, benefit_level__lte=5),
@@ -172,7 +171,10 @@ class ScanEvent(models.Model):
     holder's, carried so the table can be partitioned or distributed by it."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    card = models.ForeignKey(HealthCard, on_delete=models.CASCADE, related_name="scans")
+    # Indexed by (card, -scanned_at) below, which also serves lookups by card alone.
+    card = models.ForeignKey(
+        HealthCard, on_delete=models.CASCADE, related_name="scans", db_index=False
+    )
     insuree_id = models.BigIntegerField(db_index=True)
     facility = models.ForeignKey(Facility, on_delete=models.PROTECT, related_name="scans")
     operator = models.ForeignKey(
