@@ -8,7 +8,12 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 from django.http import Http404
 
-from accounts.selectors import household_dependents, household_member_relation
+from accounts.selectors import (
+    household_dependents,
+    household_member_relation,
+    household_members,
+    user_ids_by_insuree_ids,
+)
 from healthcards.models import ClinicOperator, Facility, HealthCard, ScanEvent
 
 
@@ -49,12 +54,16 @@ def healthcard_list_for_viewer(*, user: object) -> list[CardView]:
     return sorted(views, key=lambda view: rank[view.card.insuree_id])
 
 
-def access_healthcard_by_id(*, user: object, card_id: object) -> HealthCard:
-    """A card of the viewer or of one of their minor children; anything else is 404."""
+def _uuid_or_404(value: object) -> uuid.UUID:
     try:
-        key = uuid.UUID(str(card_id))
+        return uuid.UUID(str(value))
     except ValueError as error:
         raise Http404 from error
+
+
+def access_healthcard_by_id(*, user: object, card_id: object) -> HealthCard:
+    """A card of the viewer or of one of their minor children; anything else is 404."""
+    key = _uuid_or_404(card_id)
     people = {person.pk: person for person in _viewer_insurees(user)}
     card = (
         HealthCard.objects.select_related("registered_facility")
@@ -68,10 +77,7 @@ def access_healthcard_by_id(*, user: object, card_id: object) -> HealthCard:
 
 
 def healthcard_get_for_support(*, card_id: object) -> HealthCard:
-    try:
-        key = uuid.UUID(str(card_id))
-    except ValueError as error:
-        raise Http404 from error
+    key = _uuid_or_404(card_id)
     card = HealthCard.objects.select_related("insuree").filter(pk=key).first()
     if card is None:
         raise Http404
@@ -106,10 +112,7 @@ def scan_list_for_card(*, card: HealthCard) -> QuerySet[ScanEvent]:
 
 
 def access_scan_by_id(*, card: HealthCard, scan_id: object) -> ScanEvent:
-    try:
-        key = uuid.UUID(str(scan_id))
-    except ValueError as error:
-        raise Http404 from error
+    key = _uuid_or_404(scan_id)
     scan = ScanEvent.objects.filter(pk=key, card_id=card.pk, insuree_id=card.insuree_id).first()
     if scan is None:
         raise Http404
@@ -122,3 +125,21 @@ def clinic_facility_for_user(*, user: object) -> Facility | None:
         return None
     operator = ClinicOperator.objects.select_related("facility").filter(user_id=user_id).first()
     return operator.facility if operator is not None else None
+
+
+def healthcard_watcher_user_ids(*, card: HealthCard) -> list[object]:
+    """Users to tell about the card: its holder, or for a minor without an account the
+    household members who may act for them (their parents)."""
+    holder = card.insuree
+    own = user_ids_by_insuree_ids(insuree_ids=[holder.pk])
+    if own:
+        return list(own.values())
+    guardians = [
+        member.pk
+        for member in household_members(insuree=holder)
+        if member.pk != holder.pk
+        and any(dependent.pk == holder.pk for dependent in household_dependents(insuree=member))
+    ]
+    if not guardians:
+        return []
+    return list(user_ids_by_insuree_ids(insuree_ids=guardians).values())

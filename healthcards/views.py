@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import renderers, status
@@ -183,6 +183,7 @@ class HealthCardScanNotMeApi(APIView):
 
 class SupportCardReinstateApi(APIView):
     permission_classes = [IsSupportStaff]
+    throttle_classes = [ScopedRateThrottle]
     throttle_scope = "support"
 
     @extend_schema(
@@ -237,7 +238,7 @@ class ClinicVerifyApi(APIView):
         return Response(VerifyOutputSerializer(body, context=context).data)
 
 
-@require_GET
+@require_safe
 def jwks_view(request: HttpRequest) -> JsonResponse:
     """The public keys as an RFC 7517 JWK Set, for offline verification (public, CORS)."""
     keys = [

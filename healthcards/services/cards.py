@@ -9,7 +9,6 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework import status
 
-from accounts.selectors import user_ids_by_insuree_ids
 from accounts.services import audit_event_record
 from api.exceptions import ApplicationError
 from healthcards.beneficiaries import card_number_compose
@@ -23,6 +22,7 @@ from healthcards.models import (
     HealthCard,
     ScanEvent,
 )
+from healthcards.selectors import healthcard_watcher_user_ids
 from healthcards.services.qr import card_qr_forget
 from notifications.services import notification_send
 
@@ -67,19 +67,27 @@ def card_issue(
 
 
 def scan_holder_notify(*, scan_id: str) -> None:
-    """Tell the card holder (when they have an account) that their card was scanned."""
-    scan = ScanEvent.objects.select_related("facility", "card").filter(pk=scan_id).first()
+    """Tell the card holder that their card was scanned; for a child without an account, the
+    parents who see the child's card in the app."""
+    scan = (
+        ScanEvent.objects.select_related("facility", "card", "card__insuree")
+        .filter(pk=scan_id)
+        .first()
+    )
     if scan is None:
         return
-    user_id = user_ids_by_insuree_ids(insuree_ids=[scan.insuree_id]).get(scan.insuree_id)
-    if user_id is None:
-        return
+    for user_id in healthcard_watcher_user_ids(card=scan.card):
+        _scan_notification_send(scan=scan, user_id=user_id)
+
+
+def _scan_notification_send(*, scan: ScanEvent, user_id: object) -> None:
     notification_send(
         user_id=user_id,
         kind="healthcard_scanned",
         title="Your health-insurance card was scanned",
         body=(
-            f"{scan.facility.name} checked card {scan.card.card_number} at "
+            f"{scan.facility.name} checked card {scan.card.card_number} "
+            f"({scan.card.insuree.full_name}) at "
             f"{timezone.localtime(scan.scanned_at):%H:%M %d/%m/%Y}. If this was not you, "
             "report it in the app."
         ),
