@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -102,7 +103,7 @@ class HealthCardQrApi(APIView):
         if image_format not in (None, "json", "png", "svg"):
             raise ApplicationError(
                 code=HealthCardErrorCode.QR_FORMAT_UNSUPPORTED,
-                detail="format is json, png or svg.",
+                detail=gettext("format is json, png or svg."),
             )
         return super().perform_content_negotiation(request, force)
 
@@ -223,7 +224,7 @@ class ClinicVerifyApi(APIView):
         if facility is None:
             raise ApplicationError(
                 code=HealthCardErrorCode.CLINIC_WITHOUT_FACILITY,
-                detail="This clinic account is not linked to a facility.",
+                detail=gettext("This clinic account is not linked to a facility."),
                 status_code=status.HTTP_403_FORBIDDEN,
             )
         verdict = card_verify(

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from rest_framework import status
 
 from accounts.services import audit_event_record
@@ -109,7 +110,7 @@ def card_scan_report_not_me(
     if CardCase.objects.filter(scan=scan).exists():
         raise ApplicationError(
             code=HealthCardErrorCode.SCAN_ALREADY_REPORTED,
-            detail="This scan has already been reported.",
+            detail=gettext("This scan has already been reported."),
             status_code=status.HTTP_409_CONFLICT,
         )
     card = HealthCard.objects.select_for_update().get(pk=card.pk)
@@ -148,7 +149,7 @@ def card_reinstate_by_support(
     if card.status != CardStatus.SUSPENDED:
         raise ApplicationError(
             code=HealthCardErrorCode.CARD_NOT_SUSPENDED,
-            detail="Only a suspended card can be reinstated.",
+            detail=gettext("Only a suspended card can be reinstated."),
             status_code=status.HTTP_409_CONFLICT,
         )
     card.status = CardStatus.ACTIVE

@@ -9,6 +9,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from rest_framework import status
 
 from api.exceptions import ApplicationError
@@ -96,6 +97,6 @@ def _unavailable(detail: str) -> ApplicationError:
     logger.error(detail)
     return ApplicationError(
         code=HealthCardErrorCode.SIGNING_KEY_UNAVAILABLE,
-        detail="QR codes cannot be issued right now. Please try again later.",
+        detail=gettext("QR codes cannot be issued right now. Please try again later."),
         status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
     )

@@ -16,6 +16,7 @@ import qrcode
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from PIL import Image
 from rest_framework import status
 
@@ -35,9 +36,9 @@ BORDER = 4
 MASK_PATTERN = 0
 
 _REFUSED = {
-    CardStatus.SUSPENDED: (HealthCardErrorCode.CARD_SUSPENDED, "This card is suspended."),
-    CardStatus.REVOKED: (HealthCardErrorCode.CARD_REVOKED, "This card has been revoked."),
-    CardStatus.EXPIRED: (HealthCardErrorCode.CARD_EXPIRED, "This card has expired."),
+    CardStatus.SUSPENDED: (HealthCardErrorCode.CARD_SUSPENDED, _("This card is suspended.")),
+    CardStatus.REVOKED: (HealthCardErrorCode.CARD_REVOKED, _("This card has been revoked.")),
+    CardStatus.EXPIRED: (HealthCardErrorCode.CARD_EXPIRED, _("This card has expired.")),
 }
 
 
@@ -56,7 +57,7 @@ def card_qr_issue(*, card: HealthCard) -> QrToken:
     state = card.effective_status(timezone.localdate())
     if state != CardStatus.ACTIVE:
         code, detail = _REFUSED[CardStatus(state)]
-        raise ApplicationError(code=code, detail=detail, status_code=status.HTTP_409_CONFLICT)
+        raise ApplicationError(code=code, detail=str(detail), status_code=status.HTTP_409_CONFLICT)
     cached = cache.get(_token_cache_key(card))
     if cached is not None:
         return QrToken(payload=cached[0], expires_at=datetime.fromtimestamp(cached[1], tz=UTC))
