@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -15,6 +17,8 @@ from accounts.selectors import (
     user_ids_by_insuree_ids,
 )
 from healthcards.models import ClinicOperator, Facility, HealthCard, ScanEvent
+
+OPERATOR_CACHE_SIZE = 10_000
 
 
 @dataclass(frozen=True)
@@ -62,17 +66,19 @@ def _uuid_or_404(value: object) -> uuid.UUID:
 
 
 def access_healthcard_by_id(*, user: object, card_id: object) -> HealthCard:
-    """A card of the viewer or of one of their minor children; anything else is 404."""
+    """A card of the viewer or of one of their minor children; anything else is 404.
+    The viewer's own card costs one query; only someone else's card looks at the household."""
     key = _uuid_or_404(card_id)
-    people = {person.pk: person for person in _viewer_insurees(user)}
+    viewer_id = getattr(user, "insuree_id", None)
     card = (
-        HealthCard.objects.select_related("registered_facility")
-        .filter(pk=key, insuree_id__in=list(people))
-        .first()
+        HealthCard.objects.select_related("insuree", "registered_facility").filter(pk=key).first()
     )
-    if card is None:
+    if card is None or viewer_id is None:
         raise Http404
-    card.insuree = people[card.insuree_id]
+    if card.insuree_id == viewer_id:
+        return card
+    if not any(person.pk == card.insuree_id for person in _viewer_insurees(user)[1:]):
+        raise Http404
     return card
 
 
@@ -119,21 +125,42 @@ def access_scan_by_id(*, card: HealthCard, scan_id: object) -> ScanEvent:
     return scan
 
 
+_operator_facilities: dict[object, tuple[float, Facility | None]] = {}
+
+
 def clinic_facility_for_user(*, user: object) -> Facility | None:
+    """The facility a clinic user acts for, remembered in process memory for
+    HEALTHCARD_OPERATOR_CACHE_SECONDS: the verify hot path then queries only the card."""
     user_id = getattr(user, "pk", None)
     if user_id is None:
         return None
+    now = time.monotonic()
+    cached = _operator_facilities.get(user_id)
+    if cached is not None and cached[0] > now:
+        return cached[1]
     operator = ClinicOperator.objects.select_related("facility").filter(user_id=user_id).first()
-    return operator.facility if operator is not None else None
+    facility = operator.facility if operator is not None else None
+    if len(_operator_facilities) > OPERATOR_CACHE_SIZE:
+        _operator_facilities.clear()
+    ttl = settings.HEALTHCARD_OPERATOR_CACHE_SECONDS
+    _operator_facilities[user_id] = (now + ttl, facility)
+    return facility
 
 
-def healthcard_watcher_user_ids(*, card: HealthCard) -> list[object]:
-    """Users to tell about the card: its holder, or for a minor without an account the
+def clinic_facility_forget() -> None:
+    _operator_facilities.clear()
+
+
+def healthcard_watcher_user_ids(*, card_id: str, insuree_id: int) -> list[object]:
+    """Users to tell about a card: its holder, or for a minor without an account the
     household members who may act for them (their parents)."""
-    holder = card.insuree
-    own = user_ids_by_insuree_ids(insuree_ids=[holder.pk])
+    own = user_ids_by_insuree_ids(insuree_ids=[insuree_id])
     if own:
         return list(own.values())
+    card = HealthCard.objects.select_related("insuree").filter(pk=card_id).first()
+    if card is None:
+        return []
+    holder = card.insuree
     guardians = [
         member.pk
         for member in household_members(insuree=holder)

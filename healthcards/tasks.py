@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import shared_task
 
 from healthcards.services.cards import scan_holder_notify
 
 
 @shared_task(ignore_result=True)
-def scan_notify_holder(scan_id: str) -> None:
-    scan_holder_notify(scan_id=scan_id)
+def scan_notify_holder(notice: dict[str, Any]) -> None:
+    """``notice`` comes from ``scan_notice``: plain JSON, so the task needs no reload."""
+    scan_holder_notify(notice=notice)

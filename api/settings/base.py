@@ -275,3 +275,5 @@ HEALTHCARD_JWKS_MAX_AGE = env_int("HEALTHCARD_JWKS_MAX_AGE", 300)
 # How long a process trusts its in-memory copy of the public keys before reloading them.
 HEALTHCARD_KEYRING_REFRESH_SECONDS = env_int("HEALTHCARD_KEYRING_REFRESH_SECONDS", 30)
 HEALTHCARD_VERIFY_MAX_LENGTH = env_int("HEALTHCARD_VERIFY_MAX_LENGTH", 4096)
+# How long a process remembers which facility a clinic user acts for.
+HEALTHCARD_OPERATOR_CACHE_SECONDS = env_int("HEALTHCARD_OPERATOR_CACHE_SECONDS", 60)

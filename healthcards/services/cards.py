@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db import transaction
@@ -67,38 +67,40 @@ def card_issue(
     return card
 
 
-def scan_holder_notify(*, scan_id: str) -> None:
+def scan_notice(scan: ScanEvent, card: HealthCard, facility: Facility) -> dict[str, Any]:
+    """What the holder's notification needs, so the task does not load the scan again."""
+    return {
+        "scan_id": str(scan.pk),
+        "card_id": str(card.pk),
+        "insuree_id": card.insuree_id,
+        "card_number": card.card_number,
+        "holder_name": card.insuree.full_name,
+        "facility_code": facility.code,
+        "facility_name": facility.name,
+        "scanned_at": scan.scanned_at.isoformat(),
+        "result": scan.result,
+    }
+
+
+def scan_holder_notify(*, notice: dict[str, Any]) -> None:
     """Tell the card holder that their card was scanned; for a child without an account, the
     parents who see the child's card in the app."""
-    scan = (
-        ScanEvent.objects.select_related("facility", "card", "card__insuree")
-        .filter(pk=scan_id)
-        .first()
+    user_ids = healthcard_watcher_user_ids(
+        card_id=notice["card_id"], insuree_id=notice["insuree_id"]
     )
-    if scan is None:
-        return
-    for user_id in healthcard_watcher_user_ids(card=scan.card):
-        _scan_notification_send(scan=scan, user_id=user_id)
-
-
-def _scan_notification_send(*, scan: ScanEvent, user_id: object) -> None:
-    notification_send(
-        user_id=user_id,
-        kind="healthcard_scanned",
-        title="Your health-insurance card was scanned",
-        body=(
-            f"{scan.facility.name} checked card {scan.card.card_number} "
-            f"({scan.card.insuree.full_name}) at "
-            f"{timezone.localtime(scan.scanned_at):%H:%M %d/%m/%Y}. If this was not you, "
-            "report it in the app."
-        ),
-        data={
-            "card_id": str(scan.card_id),
-            "scan_id": str(scan.pk),
-            "facility_code": scan.facility.code,
-            "result": scan.result,
-        },
-    )
+    scanned_at = timezone.localtime(datetime.fromisoformat(notice["scanned_at"]))
+    for user_id in user_ids:
+        notification_send(
+            user_id=user_id,
+            kind="healthcard_scanned",
+            title="Your health-insurance card was scanned",
+            body=(
+                f"{notice['facility_name']} checked card {notice['card_number']} "
+                f"({notice['holder_name']}) at {scanned_at:%H:%M %d/%m/%Y}. If this was not "
+                "you, report it in the app."
+            ),
+            data={key: notice[key] for key in ("card_id", "scan_id", "facility_code", "result")},
+        )
 
 
 @transaction.atomic

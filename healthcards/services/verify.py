@@ -22,6 +22,7 @@ from healthcards.paper import (
     paper_card_parse,
 )
 from healthcards.selectors import healthcard_get_by_number, healthcard_get_by_sin
+from healthcards.services.cards import scan_notice
 from healthcards.tasks import scan_notify_holder
 from healthcards.tokens import TokenRejected, looks_like_jws, token_verify
 
@@ -104,5 +105,6 @@ def scan_event_record(
         result=result,
         source=source,
     )
-    transaction.on_commit(lambda: scan_notify_holder.delay(str(scan.pk)))
+    notice = scan_notice(scan, card, facility)
+    transaction.on_commit(lambda: scan_notify_holder.delay(notice))
     return scan

@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from healthcards.keyring import keyring_invalidate
 from healthcards.models import ClinicOperator
+from healthcards.selectors import clinic_facility_forget
 from tests.accounts.factories import InsureeFactory, UserFactory
 from tests.healthcards.factories import FacilityFactory, HealthCardFactory
 
@@ -22,8 +23,10 @@ def signing_key_file(settings, tmp_path) -> Iterator[Path]:
     settings.HEALTHCARD_SIGNING_KEY_FILE = path
     settings.HEALTHCARD_SIGNING_KEY_AUTOCREATE = True
     keyring_invalidate()
+    clinic_facility_forget()
     yield path
     keyring_invalidate()
+    clinic_facility_forget()
 
 
 @pytest.fixture(autouse=True)

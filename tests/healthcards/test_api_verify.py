@@ -301,14 +301,23 @@ def test_a_clinic_account_without_a_facility_is_403(clinic_user):
     assert r.json()["code"] == "clinic_without_facility"
 
 
-def test_verify_costs_three_queries(citizen_client, clinic_client, card, django_assert_num_queries):
+def test_verify_costs_two_queries(citizen_client, clinic_client, card, django_assert_num_queries):
     token = issue(citizen_client, card)
-    verify(clinic_client, token)  # warm the key cache
+    verify(clinic_client, token)  # warm the key and operator caches
 
-    # the operator's facility, the card with holder and facility, the scan insert; the
-    # holder's notification is a task after commit
-    with django_assert_num_queries(3):
+    # the card with holder and facility, the scan insert; the holder's notification is a task
+    # after commit
+    with django_assert_num_queries(2):
         verify(clinic_client, token)
+
+
+def test_an_own_card_qr_costs_one_query(citizen_client, card, django_assert_num_queries):
+    citizen_client.get(f"/api/v1/healthcards/{card.pk}/qr?format=png")
+
+    with django_assert_num_queries(1):
+        r = citizen_client.get(f"/api/v1/healthcards/{card.pk}/qr?format=png")
+
+    assert r.status_code == 200
 
 
 def test_non_ascii_in_a_signed_name_survives(citizen_client, clinic_client, db, facility):
