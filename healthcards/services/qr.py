@@ -22,6 +22,7 @@ from rest_framework import status
 
 from api.exceptions import ApplicationError
 from healthcards.error_codes import HealthCardErrorCode
+from healthcards.keyring import keyring_get
 from healthcards.models import CardStatus, HealthCard
 from healthcards.services.keys import signing_key_current
 from healthcards.tokens import card_claims, token_sign
@@ -53,20 +54,21 @@ def _token_cache_key(card: HealthCard) -> str:
 
 
 def card_qr_issue(*, card: HealthCard) -> QrToken:
-    """A signed token for an active card, reused while it has enough lifetime left."""
+    """A signed token for an active card, reused while it has enough lifetime left and its
+    key is still published (a withdrawn key's tokens are never handed out again)."""
     state = card.effective_status(timezone.localdate())
     if state != CardStatus.ACTIVE:
         code, detail = _REFUSED[CardStatus(state)]
         raise ApplicationError(code=code, detail=str(detail), status_code=status.HTTP_409_CONFLICT)
     cached = cache.get(_token_cache_key(card))
-    if cached is not None:
+    if cached is not None and keyring_get(cached[2]) is not None:
         return QrToken(payload=cached[0], expires_at=datetime.fromtimestamp(cached[1], tz=UTC))
     kid, key = signing_key_current()
     claims = card_claims(card, issued_at=timezone.now())
     payload = token_sign(claims, kid=kid, key=key)
     reuse = settings.HEALTHCARD_QR_TTL - settings.HEALTHCARD_QR_MIN_REMAINING
     if reuse > 0:
-        cache.set(_token_cache_key(card), (payload, claims["exp"]), timeout=reuse)
+        cache.set(_token_cache_key(card), (payload, claims["exp"], kid), timeout=reuse)
     return QrToken(payload=payload, expires_at=datetime.fromtimestamp(claims["exp"], tz=UTC))
 
 

@@ -36,7 +36,9 @@ class Verdict:
 
 
 def card_verify(*, text: str, operator: Any, facility: Facility) -> Verdict:
-    """Verify ``text`` as scanned at ``facility`` by ``operator``; log identifiable cards."""
+    """Verify ``text`` as scanned at ``facility`` by ``operator``; log identifiable cards.
+    Surrounding whitespace (scanners often append a line break) is ignored."""
+    text = text.strip()
     if looks_like_jws(text):
         verdict = _verify_signed(text)
         source = ScanSource.SIGNED_QR
