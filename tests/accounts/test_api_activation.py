@@ -130,17 +130,18 @@ def test_start_timing_is_similar_for_known_and_unknown_people(api_client, settin
         "unknown": {"social_insurance_number": "0999999998", "date_of_birth": "1990-01-01"},
     }
 
-    def median_ms(body) -> float:
-        samples = []
-        for _ in range(15):
+    samples: dict[str, list[float]] = {"known": [], "unknown": []}
+    for _ in range(15):  # interleaved, so load from elsewhere hits both alike
+        for name, body in bodies.items():
             began = time.perf_counter()
             assert api_client.post(START, body).status_code == 202
-            samples.append((time.perf_counter() - began) * 1000)
-        return statistics.median(samples)
+            samples[name].append((time.perf_counter() - began) * 1000)
 
-    known_ms, unknown_ms = median_ms(bodies["known"]), median_ms(bodies["unknown"])
-
-    assert max(known_ms, unknown_ms) / min(known_ms, unknown_ms) < 2.5, (known_ms, unknown_ms)
+    known_ms = statistics.median(samples["known"])
+    unknown_ms = statistics.median(samples["unknown"])
+    # Same shape: neither is a multiple of the other (a few ms of slack for a busy machine).
+    assert unknown_ms < 2.5 * known_ms + 5, (known_ms, unknown_ms)
+    assert known_ms < 2.5 * unknown_ms + 5, (known_ms, unknown_ms)
 
 
 @pytest.mark.parametrize(
