@@ -20,3 +20,4 @@ class AccountsErrorCode(StrEnum):
     PHONE_CHANGE_SAME_PERSON = "phone_change_same_person"
     PHONE_CHANGE_NOT_PENDING = "phone_change_not_pending"
     PHONE_UNCHANGED = "phone_unchanged"
+    TOTP_ALREADY_ENROLLED = "totp_already_enrolled"

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from accounts.views import auth, me, support
+from accounts.views import auth, me, support, totp
 
 app_name = "accounts"
 
@@ -22,6 +22,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         auth.PasswordResetVerifyApi.as_view(),
         name="password-reset-verify",
     ),
+    path("auth/totp/enrol", totp.TotpEnrolApi.as_view(), name="totp-enrol"),
+    path("auth/totp/confirm", totp.TotpConfirmApi.as_view(), name="totp-confirm"),
     path("me", me.MeApi.as_view(), name="me"),
     path("me/sessions", me.MeSessionListApi.as_view(), name="me-sessions"),
     path("me/sessions/<str:session_id>", me.MeSessionDeleteApi.as_view(), name="me-session"),

@@ -204,3 +204,32 @@ def test_staff_with_a_totp_device_must_send_the_code_to_the_api(api_client, admi
     assert without.json()["code"] == "invalid_credentials"
     assert right.status_code == 200, right.json()
     assert replayed.status_code == 401  # a TOTP code works once
+
+
+def test_staff_enrol_totp_through_the_api_then_login_needs_it(api_client, admin_user):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(admin_user)
+    started = client.post("/api/v1/auth/totp/enrol")
+    assert started.status_code == 201, started.json()
+    assert started.json()["config_url"].startswith("otpauth://totp/")
+    device = TOTPDevice.objects.get(user=admin_user)
+    assert login(api_client, admin_user.username).status_code == 200  # not confirmed yet
+
+    wrong = client.post("/api/v1/auth/totp/confirm", {"otp": "000000"})
+    device.refresh_from_db()
+    device.throttling_failure_count = 0
+    device.throttling_failure_timestamp = None
+    device.save()
+    right = client.post("/api/v1/auth/totp/confirm", {"otp": f"{totp(device.bin_key):06d}"})
+
+    assert wrong.status_code == 400, wrong.json()
+    assert right.status_code == 204, right.json()
+    assert login(api_client, admin_user.username).status_code == 401
+    assert client.post("/api/v1/auth/totp/enrol").json()["code"] == "totp_already_enrolled"
+    assert AuditEvent.objects.filter(action="totp_enrolled").exists()
+
+
+def test_citizens_do_not_enrol_totp(citizen_client):
+    assert citizen_client.post("/api/v1/auth/totp/enrol").status_code == 403

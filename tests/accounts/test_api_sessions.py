@@ -15,7 +15,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 from accounts.authentication import SessionJWTAuthentication
 from accounts.models import AuditEvent, Session
 from accounts.views.me import MeApi
-from tests.accounts.conftest import bearer
+from tests.accounts.conftest import bearer, login
 from tests.accounts.factories import InsureeFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -199,3 +199,23 @@ def test_a_token_without_session_id_is_refused(citizen_user):
     r = bearer(str(AccessToken.for_user(citizen_user))).get("/api/v1/me")
 
     assert r.status_code == 401, r.json()
+
+
+@pytest.mark.redis
+def test_revocation_and_lockout_live_in_redis(
+    redis_cache, signed_in, citizen_user, api_client, committed, settings
+):
+    import redis
+
+    client, _ = signed_in(citizen_user)
+    with committed():
+        client.post("/api/v1/auth/logout")
+    settings.ACCOUNTS_LOGIN_MAX_FAILURES = 2
+    login(api_client, citizen_user.username, "wrong")
+    locked = login(api_client, citizen_user.username, "wrong")
+
+    keys = [key.decode() for key in redis.Redis.from_url(redis_cache).keys("*")]
+    assert client.get("/api/v1/me").status_code == 401
+    assert locked.status_code == 423, locked.json()
+    assert any("accounts:revoked-sid:" in key for key in keys), keys
+    assert any("accounts:lock:" in key for key in keys), keys

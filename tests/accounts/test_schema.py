@@ -15,6 +15,8 @@ PATHS = [
     "/api/v1/auth/password/change",
     "/api/v1/auth/password/reset/start",
     "/api/v1/auth/password/reset/verify",
+    "/api/v1/auth/totp/enrol",
+    "/api/v1/auth/totp/confirm",
     "/api/v1/me",
     "/api/v1/me/sessions",
     "/api/v1/me/sessions/{session_id}",
