@@ -27,7 +27,7 @@ from accounts.error_codes import AccountsErrorCode
 from accounts.identifiers import MOBILE_PREFIXES, mask_phone
 from accounts.models import Insuree, OtpChallenge, OtpPurpose
 from accounts.selectors import insuree_get_by_identifier
-from accounts.sms import sms_send
+from accounts.sms import sms_queue
 from api.exceptions import ApplicationError
 
 _COOLDOWN = "accounts:otp-cooldown:{purpose}:{ident}"
@@ -144,7 +144,7 @@ def otp_challenge_send(*, purpose: str, insuree: Insuree, ip: str | None) -> Cha
         "code": code
     }
     phone = insuree.phone
-    transaction.on_commit(lambda: sms_send(phone=phone, text=text))
+    sms_queue(phone=phone, text=text)
     return ChallengeStarted(str(challenge.pk), mask_phone(phone) or "", _ttl())
 
 
@@ -175,7 +175,7 @@ def _challenge_dead(
         # The person already has an account: tell them on their own phone, nobody else.
         phone = insuree.phone  # type: ignore[union-attr]
         text = _("VSS: this number already has an account. Use 'Forgot password' to sign in.")
-        transaction.on_commit(lambda: sms_send(phone=phone, text=text))
+        sms_queue(phone=phone, text=text)
         return ChallengeStarted(str(challenge.pk), mask_phone(phone) or "", _ttl())
     if known:
         return ChallengeStarted(str(challenge.pk), mask_phone(insuree.phone) or "", _ttl())  # type: ignore[union-attr]

@@ -19,7 +19,7 @@ from accounts.models import OtpPurpose, PhoneChangeRequest, Session, User
 from accounts.services.audit import audit_event_record
 from accounts.services.otp import otp_challenge_send
 from accounts.services.sessions import sessions_revoke
-from accounts.sms import sms_send
+from accounts.sms import sms_queue
 from api.exceptions import ApplicationError
 from notifications.services import notification_send
 
@@ -201,7 +201,7 @@ def _phone_change_warn(change: PhoneChangeRequest) -> None:
     old_phone, user_id, change_id = change.old_phone, change.user_id, str(change.pk)
     effective = change.effective_at.isoformat() if change.effective_at else ""
     if old_phone:
-        transaction.on_commit(lambda: sms_send(phone=old_phone, text=sms))
+        sms_queue(phone=old_phone, text=sms)
     transaction.on_commit(
         lambda: notification_send(
             user_id=user_id,

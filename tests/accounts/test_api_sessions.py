@@ -193,6 +193,25 @@ def test_an_authenticated_request_costs_what_plain_simplejwt_costs(signed_in, ci
     assert queries_with(SessionJWTAuthentication) == queries_with(JWTAuthentication)
 
 
+def test_the_revocation_check_is_one_cache_get(signed_in, citizen_user, monkeypatch):
+    import accounts.authentication
+
+    class CountingCache:
+        def __init__(self, inner):
+            self.inner, self.gets = inner, 0
+
+        def get(self, *args, **kwargs):
+            self.gets += 1
+            return self.inner.get(*args, **kwargs)
+
+    client, _ = signed_in(citizen_user)
+    counting = CountingCache(accounts.authentication.cache)
+    monkeypatch.setattr(accounts.authentication, "cache", counting)
+
+    assert client.get("/api/v1/me").status_code == 200
+    assert counting.gets == 1
+
+
 def test_a_token_without_session_id_is_refused(citizen_user):
     from rest_framework_simplejwt.tokens import AccessToken
 
