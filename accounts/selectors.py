@@ -214,3 +214,15 @@ def account_locked_for(*, users: list[User]) -> dict[object, int]:
     keys = {user.pk: account_lock_keys(user) for user in users}
     remaining = lockout_remaining_many(sorted({k for ks in keys.values() for k in ks}))
     return {pk: max((remaining[k] for k in ks), default=0) for pk, ks in keys.items()}
+
+
+def access_household_member(*, viewer: Insuree, public_id: object) -> Insuree:
+    """A member of the viewer's own household (the viewer included); anyone else is 404."""
+    try:
+        member_uuid = uuid.UUID(str(public_id))
+    except ValueError:
+        raise Http404 from None
+    member = household_members(insuree=viewer).filter(public_id=member_uuid).first()
+    if member is None:
+        raise Http404
+    return member

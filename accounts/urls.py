@@ -28,6 +28,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("me/sessions", me.MeSessionListApi.as_view(), name="me-sessions"),
     path("me/sessions/<str:session_id>", me.MeSessionDeleteApi.as_view(), name="me-session"),
     path("me/household", me.MeHouseholdApi.as_view(), name="me-household"),
+    path(
+        "me/household/<str:member_id>",
+        me.MeHouseholdMemberApi.as_view(),
+        name="me-household-member",
+    ),
     path("me/phone-changes", me.MePhoneChangeListApi.as_view(), name="me-phone-changes"),
     path(
         "me/phone-change/<str:change_id>/cancel",

@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from accounts.selectors import (
+    access_household_member,
     access_phone_change_for_citizen,
     access_session_for_user,
     household_member_relation,
@@ -101,6 +102,25 @@ class MeHouseholdApi(APIView):
             HouseholdMemberOutputSerializer(
                 members, many=True, context={"relations": relations}
             ).data
+        )
+
+
+class MeHouseholdMemberApi(APIView):
+    permission_classes = [IsCitizen]
+
+    @extend_schema(
+        tags=TAG,
+        responses={200: HouseholdMemberOutputSerializer},
+        summary="One member of my household (anyone else's id is 404)",
+    )
+    def get(self, request: Request, member_id: str) -> Response:
+        viewer = request.user.insuree  # type: ignore[union-attr]
+        if viewer is None:
+            raise Http404
+        member = access_household_member(viewer=viewer, public_id=member_id)
+        relations = {member.pk: household_member_relation(viewer=viewer, member=member)}
+        return Response(
+            HouseholdMemberOutputSerializer(member, context={"relations": relations}).data
         )
 
 

@@ -48,12 +48,26 @@ def test_household_is_for_citizens(support_client):
     assert support_client.get("/api/v1/me/household").status_code == 403
 
 
-def test_no_url_takes_someone_elses_household_id(citizen_user):
-    stranger = InsureeFactory(in_household=True)
+def test_a_member_of_my_household_by_id():
+    home = HouseholdFactory()
+    me = InsureeFactory(household=home, household_relation=HouseholdRelation.HEAD)
+    spouse = InsureeFactory(household=home, household_relation=HouseholdRelation.SPOUSE)
 
-    r = client_for(citizen_user).get(f"/api/v1/me/household/{stranger.public_id}")
+    r = client_for(UserFactory(insuree=me)).get(f"/api/v1/me/household/{spouse.public_id}")
 
-    assert r.status_code == 404
+    assert r.status_code == 200, r.json()
+    assert r.json()["relation"] == "spouse"
+
+
+def test_another_citizens_household_is_404(citizen_user):
+    stranger_home = HouseholdFactory()
+    stranger = InsureeFactory(household=stranger_home, household_relation=HouseholdRelation.HEAD)
+    UserFactory(insuree=stranger)
+    client = client_for(citizen_user)
+
+    for member_id in [stranger.public_id, "not-a-uuid", "00000000-0000-0000-0000-000000000000"]:
+        r = client.get(f"/api/v1/me/household/{member_id}")
+        assert r.status_code == 404, r.json()
 
 
 def test_staff_me_has_no_insuree(db):

@@ -21,6 +21,7 @@ PATHS = [
     "/api/v1/me/sessions",
     "/api/v1/me/sessions/{session_id}",
     "/api/v1/me/household",
+    "/api/v1/me/household/{member_id}",
     "/api/v1/me/phone-change/{change_id}/cancel",
     "/api/v1/support/accounts",
     "/api/v1/support/accounts/{account_id}/unlock",
