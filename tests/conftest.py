@@ -109,13 +109,18 @@ def celery_redis_worker(redis_url):
     redis.Redis.from_url(redis_url).flushdb()
     saved = {
         key: app.conf[key]
-        for key in ("broker_url", "result_backend", "task_always_eager", "broker_connection_retry")
+        for key in (
+            "broker_url",
+            "result_backend",
+            "task_always_eager",
+            "broker_connection_retry_on_startup",
+        )
     }
     app.conf.update(
         broker_url=redis_url,
         result_backend=redis_url,
         task_always_eager=False,
-        broker_connection_retry=False,
+        broker_connection_retry_on_startup=False,
     )
     _forget_celery_connections(app)
     try:
