@@ -24,3 +24,13 @@ def test_json_only_serialization():
     assert app.conf.task_serializer == "json"
     assert app.conf.accept_content == ["json"]
     assert app.conf.task_acks_late is True
+
+
+@pytest.mark.redis
+def test_worker_after_eager_use_in_the_same_thread(request):
+    # Earlier tests ran tasks eagerly in this thread, caching a disabled result backend.
+    assert app.backend is not None
+
+    request.getfixturevalue("celery_redis_worker")
+
+    assert app.send_task("celery.ping").get(timeout=10) == "pong"
