@@ -29,19 +29,6 @@ def signing_key_file(settings, tmp_path) -> Iterator[Path]:
     clinic_facility_forget()
 
 
-@pytest.fixture(autouse=True)
-def _forget_celery_backend() -> Iterator[None]:
-    """Running a task eagerly makes Celery cache its result backend (disabled in tests) and a
-    connection pool for the memory:// broker; drop both afterwards, so a later test that
-    points Celery at Redis gets fresh ones."""
-    from api.celery import app
-
-    yield
-    app._local.__dict__.pop("backend", None)
-    app._pool = None
-    app.amqp._producer_pool = None
-
-
 @pytest.fixture
 def facility(db):
     return FacilityFactory(code="01001", name="Bệnh viện Đa khoa Đống Đa")
