@@ -3,9 +3,10 @@ public keys from the database, held in process memory for the hot verify path.
 
 - ``kid`` is the first 16 characters of the key's RFC 7638 JWK thumbprint: stable, derived
   from the key itself, so a private key configured anywhere maps to its database row.
-- The in-memory key set is reloaded every ``HEALTHCARD_KEYRING_REFRESH_SECONDS`` and at once
-  (at most once a second) when a token names a kid it does not know; services that change the
-  key set call ``keyring_invalidate()`` so this process sees the change immediately.
+- The in-memory key set is reloaded every ``HEALTHCARD_KEYRING_REFRESH_SECONDS``, within a
+  second of a change announced through the shared cache (``keyset_changed()``, called by the
+  services that change keys: one cache read per second per process), and at once (at most once
+  a second) when a token names a kid it does not know.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import json
 import os
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,6 +25,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 
 from healthcards.models import HealthCardSigningKey
@@ -131,14 +134,22 @@ class PublicKey:
         return self.retired_at + timedelta(seconds=margin) > now
 
 
+KEYSET_VERSION_CACHE_KEY = "hc:keyset-version"
+VERSION_CHECK_SECONDS = 1.0
+
+
 class _Keyring:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.keys: dict[str, PublicKey] = {}
         self.loaded_at = float("-inf")
+        self.checked_at = float("-inf")
+        self.seen_version: object = None
         self.version = 0
 
     def load(self) -> None:
+        # Read the shared version first: a change committed during the load bumps it again.
+        seen = cache.get(KEYSET_VERSION_CACHE_KEY)
         rows = HealthCardSigningKey.objects.filter(compromised_at__isnull=True).order_by(
             "-activated_at", "-id"
         )
@@ -154,12 +165,20 @@ class _Keyring:
         }
         with self.lock:
             self.keys = keys
-            self.loaded_at = time.monotonic()
+            self.loaded_at = self.checked_at = time.monotonic()
+            self.seen_version = seen
             self.version += 1
 
     def fresh(self) -> dict[str, PublicKey]:
-        if time.monotonic() - self.loaded_at > settings.HEALTHCARD_KEYRING_REFRESH_SECONDS:
+        """Reload after HEALTHCARD_KEYRING_REFRESH_SECONDS, or within a second of another
+        process announcing a change through the shared cache."""
+        now = time.monotonic()
+        if now - self.loaded_at > settings.HEALTHCARD_KEYRING_REFRESH_SECONDS:
             self.load()
+        elif now - self.checked_at > VERSION_CHECK_SECONDS:
+            self.checked_at = now
+            if cache.get(KEYSET_VERSION_CACHE_KEY) != self.seen_version:
+                self.load()
         return self.keys
 
 
@@ -167,7 +186,14 @@ _keyring = _Keyring()
 
 
 def keyring_invalidate() -> None:
+    """This process reloads the key set on its next use."""
     _keyring.loaded_at = float("-inf")
+
+
+def keyset_changed() -> None:
+    """Announce a change of the key set to every process (they reload within a second)."""
+    cache.set(KEYSET_VERSION_CACHE_KEY, uuid.uuid4().hex, timeout=None)
+    keyring_invalidate()
 
 
 def keyring_get(kid: str) -> PublicKey | None:

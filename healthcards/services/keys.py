@@ -17,6 +17,7 @@ from healthcards.error_codes import HealthCardErrorCode
 from healthcards.keyring import (
     b64url,
     keyring_invalidate,
+    keyset_changed,
     kid_for,
     private_key_load,
     private_key_write,
@@ -44,7 +45,7 @@ def signing_key_register(*, key: Ed25519PrivateKey) -> HealthCardSigningKey:
         row.retired_at = None
         row.activated_at = now
         row.save(update_fields=["retired_at", "activated_at"])
-    transaction.on_commit(keyring_invalidate)
+    transaction.on_commit(keyset_changed)
     keyring_invalidate()
     return row
 
@@ -69,7 +70,7 @@ def signing_key_mark_compromised(*, kid: str) -> HealthCardSigningKey:
     row.compromised_at = row.compromised_at or now
     row.retired_at = row.retired_at or now
     row.save(update_fields=["compromised_at", "retired_at"])
-    transaction.on_commit(keyring_invalidate)
+    transaction.on_commit(keyset_changed)
     keyring_invalidate()
     return row
 

@@ -202,3 +202,24 @@ def test_private_keys_are_never_stored_in_the_database(citizen_client, card, sig
     for row in HealthCardSigningKey.objects.all():
         assert len(jwt.utils.base64url_decode(row.public_key)) == 32
         assert row.public_key not in pem
+
+
+def test_a_key_withdrawn_by_another_process_stops_verifying_within_a_second(
+    citizen_client, clinic_client, card
+):
+    from django.core.cache import cache
+
+    from healthcards import keyring
+
+    token = issue(citizen_client, card)
+    assert verify(clinic_client, token) == "valid"
+    kid = jwt.get_unverified_header(token)["kid"]
+    # another process withdraws the key: the database and the shared cache change, this
+    # process's memory does not
+    HealthCardSigningKey.objects.filter(kid=kid).update(compromised_at=timezone.now())
+    cache.set(keyring.KEYSET_VERSION_CACHE_KEY, "changed elsewhere")
+    assert verify(clinic_client, token) == "valid"  # still within the second
+
+    keyring._keyring.checked_at -= keyring.VERSION_CHECK_SECONDS + 0.1
+
+    assert verify(clinic_client, token) == "bad_signature"
