@@ -1,0 +1,139 @@
+"""Shapes of the contributions API. The history's hot path turns ``values()`` rows into plain
+dicts with ``contribution_row``; ``ContributionOutputSerializer`` declares the same shape for
+the OpenAPI schema (a test checks that the two agree)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from contributions.models import BenefitKind, RecordStatus, Scheme
+from contributions.months import month_format, month_parse
+
+MONTH_HELP = "YYYY-MM"
+
+
+class MonthField(serializers.CharField):
+    """A ``YYYY-MM`` query value, validated to the first day of that month."""
+
+    default_error_messages = {"invalid": "Enter a month as YYYY-MM."}
+
+    def to_internal_value(self, data: Any) -> Any:
+        parsed = month_parse(str(data))
+        if parsed is None:
+            self.fail("invalid")
+        return parsed
+
+
+class EmployerRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ContributionOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    month = serializers.CharField(help_text=MONTH_HELP)
+    scheme = serializers.ChoiceField(choices=Scheme.choices)
+    employer = EmployerRefSerializer(allow_null=True, help_text="null when self-paid")
+    salary_base = serializers.IntegerField()
+    employee_amount = serializers.IntegerField()
+    employer_amount = serializers.IntegerField()
+    state_subsidy = serializers.IntegerField()
+    status = serializers.ChoiceField(choices=RecordStatus.choices)
+
+
+def contribution_row(row: dict[str, Any]) -> dict[str, Any]:
+    """A ``values()`` row of ``selectors.CONTRIBUTION_ROW_FIELDS`` as the API shows it."""
+    code = row["employer__code"]
+    return {
+        "id": row["id"],
+        "month": month_format(row["month"]),
+        "scheme": row["scheme"],
+        "employer": None if code is None else {"code": code, "name": row["employer__name"]},
+        "salary_base": row["salary_base"],
+        "employee_amount": row["employee_amount"],
+        "employer_amount": row["employer_amount"],
+        "state_subsidy": row["state_subsidy"],
+        "status": row["status"],
+    }
+
+
+class InsureeQuerySerializer(serializers.Serializer):
+    insuree = serializers.UUIDField(
+        required=False, help_text="public id of a minor child in the household; default: self"
+    )
+
+
+class ContributionListQuerySerializer(InsureeQuerySerializer):
+    scheme = serializers.ChoiceField(choices=Scheme.choices, required=False)
+    from_ = MonthField(required=False, help_text=MONTH_HELP)
+    to = MonthField(required=False, help_text=MONTH_HELP)
+    employer = serializers.CharField(required=False, max_length=20, help_text="employer code")
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        return {"from": fields.pop("from_"), **fields}
+
+
+class GapSerializer(serializers.Serializer):
+    from_ = serializers.CharField(help_text=MONTH_HELP)
+    to = serializers.CharField(help_text=MONTH_HELP)
+    months = serializers.IntegerField()
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        return {"from": fields.pop("from_"), **fields}
+
+
+class SchemeSummarySerializer(serializers.Serializer):
+    scheme = serializers.ChoiceField(choices=Scheme.choices)
+    months_contributed = serializers.IntegerField()
+    first_month = serializers.CharField(allow_null=True, help_text=MONTH_HELP)
+    last_month = serializers.CharField(allow_null=True, help_text=MONTH_HELP)
+    employee_total = serializers.IntegerField()
+    employer_total = serializers.IntegerField()
+    state_total = serializers.IntegerField()
+    months_owed = serializers.IntegerField()
+    owed_total = serializers.IntegerField()
+    gaps = GapSerializer(many=True)
+
+
+class ContributionTimeSerializer(serializers.Serializer):
+    total_months = serializers.IntegerField()
+    years = serializers.IntegerField()
+    months = serializers.IntegerField()
+
+
+class ContributionSummaryOutputSerializer(serializers.Serializer):
+    schemes = SchemeSummarySerializer(many=True)
+    social_insurance_time = ContributionTimeSerializer()
+    employee_total = serializers.IntegerField()
+    employer_total = serializers.IntegerField()
+    state_total = serializers.IntegerField()
+
+
+class StatementQuerySerializer(InsureeQuerySerializer):
+    format = serializers.ChoiceField(choices=["pdf", "csv"], default="pdf")
+    from_ = MonthField(required=False, help_text=MONTH_HELP)
+    to = MonthField(required=False, help_text=MONTH_HELP)
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        return {"from": fields.pop("from_"), **fields}
+
+
+class BenefitListQuerySerializer(InsureeQuerySerializer):
+    kind = serializers.ChoiceField(choices=BenefitKind.choices, required=False)
+
+
+class BenefitOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    period_from = serializers.DateField()
+    period_to = serializers.DateField()
+    amount = serializers.IntegerField()
+    paid_on = serializers.DateField()
+    method = serializers.CharField()
+    decision_number = serializers.CharField()
+    status = serializers.CharField()

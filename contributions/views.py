@@ -1,0 +1,113 @@
+"""Citizen endpoints: history, summary, statement, benefits, pension estimate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.pagination import CursorPagination as DRFCursorPagination
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.selectors import access_insuree_for_viewer
+from api.pagination import CursorPagination
+from api.permissions import IsCitizen
+from contributions import selectors
+from contributions.pagination import MonthIdCursorPagination
+from contributions.serializers import (
+    BenefitListQuerySerializer,
+    BenefitOutputSerializer,
+    ContributionListQuerySerializer,
+    ContributionOutputSerializer,
+    ContributionSummaryOutputSerializer,
+    InsureeQuerySerializer,
+    contribution_row,
+)
+
+INSUREE_PARAMETER = OpenApiParameter(
+    "insuree",
+    OpenApiTypes.UUID,
+    description="Public id of one of your minor children; default: yourself.",
+)
+CURSOR_PARAMETERS = [
+    OpenApiParameter("cursor", OpenApiTypes.STR, description="from `next` or `previous`"),
+    OpenApiParameter("page_size", OpenApiTypes.INT, description="1 to 200, default 50"),
+]
+
+
+def _validated(serializer_class: type[serializers.Serializer], request: Request) -> Any:
+    serializer = serializer_class(data=request.query_params)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+def insuree_for_request(request: Request, query: dict[str, Any]) -> Any:
+    """The insuree the request is about: the citizen, or one of their minor children."""
+    return access_insuree_for_viewer(
+        viewer=request.user.insuree,  # type: ignore[union-attr,arg-type]  # IsCitizen: set
+        public_id=query.get("insuree"),
+    )
+
+
+class ContributionListApi(APIView):
+    permission_classes = [IsCitizen]
+    pagination_class = MonthIdCursorPagination  # read by the schema generator
+
+    @extend_schema(
+        operation_id="contributions_list",
+        parameters=[ContributionListQuerySerializer, *CURSOR_PARAMETERS],
+        responses={200: ContributionOutputSerializer(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        query = _validated(ContributionListQuerySerializer, request)
+        insuree = insuree_for_request(request, query)
+        rows = selectors.contribution_list(
+            insuree_id=insuree.pk,
+            scheme=query.get("scheme"),
+            month_from=query.get("from"),
+            month_to=query.get("to"),
+            employer_code=query.get("employer"),
+        )
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(rows, request, view=self) or []
+        return paginator.get_paginated_response([contribution_row(row) for row in page])
+
+
+class ContributionSummaryApi(APIView):
+    permission_classes = [IsCitizen]
+
+    @extend_schema(
+        operation_id="contributions_summary",
+        parameters=[InsureeQuerySerializer],
+        responses={200: ContributionSummaryOutputSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        query = _validated(InsureeQuerySerializer, request)
+        insuree = insuree_for_request(request, query)
+        summary = selectors.contribution_summary(insuree_id=insuree.pk)
+        return Response(ContributionSummaryOutputSerializer(summary).data)
+
+
+class BenefitCursorPagination(CursorPagination):
+    ordering = ("-paid_on", "-id")  # type: ignore[assignment]  # DRF takes a tuple; stubs: str
+
+
+class BenefitListApi(APIView):
+    permission_classes = [IsCitizen]
+    pagination_class = BenefitCursorPagination
+
+    @extend_schema(
+        operation_id="benefits_list",
+        parameters=[BenefitListQuerySerializer, *CURSOR_PARAMETERS],
+        responses={200: BenefitOutputSerializer(many=True)},
+    )
+    def get(self, request: Request) -> Response:
+        query = _validated(BenefitListQuerySerializer, request)
+        insuree = insuree_for_request(request, query)
+        payments = selectors.benefit_list(insuree_id=insuree.pk, kind=query.get("kind"))
+        paginator: DRFCursorPagination = self.pagination_class()
+        page = paginator.paginate_queryset(payments, request, view=self) or []
+        return paginator.get_paginated_response(BenefitOutputSerializer(page, many=True).data)
