@@ -137,3 +137,41 @@ class BenefitOutputSerializer(serializers.Serializer):
     method = serializers.CharField()
     decision_number = serializers.CharField()
     status = serializers.CharField()
+
+
+class ImportQuerySerializer(serializers.Serializer):
+    # ``partial`` and ``errors`` are Serializer attributes: such fields are renamed in get_fields
+    partial_ = serializers.BooleanField(
+        default=False, help_text="write the valid rows and report the others"
+    )
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        return {"partial": fields.pop("partial_"), **fields}
+
+
+class RowErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField(help_text="line in the file; the header is row 1")
+    field = serializers.CharField()
+    code = serializers.CharField()
+    detail = serializers.CharField()
+
+
+class DeclarationOutputSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    file_name = serializers.CharField()
+    file_sha256 = serializers.CharField()
+    rows_total = serializers.IntegerField()
+    rows_valid = serializers.IntegerField()
+    rows_written = serializers.IntegerField()
+    rows_existing = serializers.IntegerField(help_text="valid rows already on record, skipped")
+    errors_ = RowErrorSerializer(many=True)
+    created_at = serializers.DateTimeField()
+    replayed = serializers.BooleanField(
+        read_only=True, help_text="true when this file or key was imported before"
+    )
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        return {name if name != "errors_" else "errors": field for name, field in fields.items()}

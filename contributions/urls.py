@@ -1,15 +1,21 @@
 from django.urls import URLPattern, URLResolver, path
 
-from contributions import views
+from contributions.views import agency, citizen
 
 app_name = "contributions"
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("contributions/", views.ContributionListApi.as_view(), name="contribution-list"),
+    path("contributions/", citizen.ContributionListApi.as_view(), name="contribution-list"),
     path(
         "contributions/summary",
-        views.ContributionSummaryApi.as_view(),
+        citizen.ContributionSummaryApi.as_view(),
         name="contribution-summary",
     ),
-    path("benefits/", views.BenefitListApi.as_view(), name="benefit-list"),
+    path("benefits/", citizen.BenefitListApi.as_view(), name="benefit-list"),
+    path("agency/imports", agency.DeclarationImportApi.as_view(), name="import-create"),
+    path(
+        "agency/imports/<int:declaration_id>",
+        agency.DeclarationDetailApi.as_view(),
+        name="import-detail",
+    ),
 ]

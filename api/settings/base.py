@@ -236,6 +236,10 @@ SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_KEY = os.environ.get("SMS_GATEWAY_KEY", "")
 PUSH_BACKEND = os.environ.get("PUSH_BACKEND", "console")
 
+# --- Contributions -------------------------------------------------------------------------
+# Largest declaration file accepted by POST /api/v1/agency/imports (bytes).
+CONTRIBUTIONS_IMPORT_MAX_BYTES = env_int("CONTRIBUTIONS_IMPORT_MAX_BYTES", 64 * 1024 * 1024)
+
 # --- Security headers (tightened further in production.py) ----------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

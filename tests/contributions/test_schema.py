@@ -16,6 +16,8 @@ PATHS = [
     "/api/v1/contributions/",
     "/api/v1/contributions/summary",
     "/api/v1/benefits/",
+    "/api/v1/agency/imports",
+    "/api/v1/agency/imports/{declaration_id}",
 ]
 
 
