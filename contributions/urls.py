@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from contributions.views import agency, citizen
+from contributions.views import agency, citizen, statements
 
 app_name = "contributions"
 
@@ -10,6 +10,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "contributions/summary",
         citizen.ContributionSummaryApi.as_view(),
         name="contribution-summary",
+    ),
+    path(
+        "contributions/statement",
+        statements.ContributionStatementApi.as_view(),
+        name="contribution-statement",
     ),
     path("benefits/", citizen.BenefitListApi.as_view(), name="benefit-list"),
     path("agency/imports", agency.DeclarationImportApi.as_view(), name="import-create"),

@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
 PATHS = [
     "/api/v1/contributions/",
     "/api/v1/contributions/summary",
+    "/api/v1/contributions/statement",
     "/api/v1/benefits/",
     "/api/v1/agency/imports",
     "/api/v1/agency/imports/{declaration_id}",
