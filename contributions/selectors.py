@@ -18,6 +18,8 @@ from contributions.models import (
     Scheme,
 )
 from contributions.months import month_format, month_range
+from contributions.pension import PensionInputs, pension_estimate
+from contributions.rates import RateBook
 
 CONTRIBUTION_ROW_FIELDS = (
     "id",
@@ -221,3 +223,22 @@ def declaration_insuree_ids(*, declaration_id: int) -> list[int]:
         .values_list("insuree_id", flat=True)
         .distinct()
     )
+
+
+def pension_estimate_for(
+    *,
+    insuree: Any,
+    today: date,
+    retirement_date: date | None = None,
+    future_salary: int | None = None,
+) -> dict[str, Any]:
+    """The pension estimate from the insuree's record (two queries for the rates)."""
+    inputs = PensionInputs(
+        gender=insuree.gender,
+        born=insuree.date_of_birth,
+        salaries=monthly_si_salaries(insuree_id=insuree.pk),
+        today=today,
+        retirement_date=retirement_date,
+        future_salary=future_salary,
+    )
+    return pension_estimate(inputs, RateBook.load())

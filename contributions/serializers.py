@@ -175,3 +175,42 @@ class DeclarationOutputSerializer(serializers.Serializer):
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
         return {name if name != "errors_" else "errors": field for name, field in fields.items()}
+
+
+class PensionQuerySerializer(serializers.Serializer):
+    retirement_date = serializers.DateField(
+        required=False, help_text="try another date; default: the legal retirement age"
+    )
+    future_salary = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=10_000_000_000,
+        help_text="monthly salary from now on; default: the last one on record",
+    )
+
+
+class PensionEstimateOutputSerializer(serializers.Serializer):
+    rule_set = serializers.CharField()
+    is_estimate = serializers.BooleanField()
+    disclaimer = serializers.CharField()
+    contribution_months = serializers.IntegerField()
+    years_counted = serializers.IntegerField(help_text="whole years of social insurance")
+    minimum_years = serializers.IntegerField()
+    minimum_met = serializers.BooleanField()
+    rate_today_percent = serializers.IntegerField()
+    average_salary_today = serializers.IntegerField()
+    monthly_pension_today = serializers.IntegerField()
+    average_salary_window_years = serializers.IntegerField(
+        allow_null=True, help_text="null: the whole period is averaged"
+    )
+    legal_retirement_date = serializers.DateField()
+    retirement_date = serializers.DateField()
+    months_early = serializers.IntegerField()
+    future_monthly_salary = serializers.IntegerField()
+    projected_contribution_months = serializers.IntegerField()
+    projected_years = serializers.IntegerField()
+    projected_minimum_met = serializers.BooleanField()
+    projected_rate_percent = serializers.IntegerField()
+    average_salary = serializers.IntegerField(help_text="average salary basis used")
+    projected_average_salary_window_years = serializers.IntegerField(allow_null=True)
+    estimated_monthly_pension = serializers.IntegerField()

@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="contribution-statement",
     ),
     path("benefits/", citizen.BenefitListApi.as_view(), name="benefit-list"),
+    path("pension/estimate", citizen.PensionEstimateApi.as_view(), name="pension-estimate"),
     path("agency/imports", agency.DeclarationImportApi.as_view(), name="import-create"),
     path(
         "agency/imports/<int:declaration_id>",

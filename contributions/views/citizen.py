@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -24,6 +25,8 @@ from contributions.serializers import (
     ContributionOutputSerializer,
     ContributionSummaryOutputSerializer,
     InsureeQuerySerializer,
+    PensionEstimateOutputSerializer,
+    PensionQuerySerializer,
     contribution_row,
 )
 
@@ -111,3 +114,26 @@ class BenefitListApi(APIView):
         paginator: DRFCursorPagination = self.pagination_class()
         page = paginator.paginate_queryset(payments, request, view=self) or []
         return paginator.get_paginated_response(BenefitOutputSerializer(page, many=True).data)
+
+
+class PensionEstimateApi(APIView):
+    permission_classes = [IsCitizen]
+
+    @extend_schema(
+        operation_id="pension_estimate",
+        description=(
+            "An estimate under the 2024 Social Insurance Law (rule set in `rule_set`), "
+            "not a pension decision."
+        ),
+        parameters=[PensionQuerySerializer],
+        responses={200: PensionEstimateOutputSerializer},
+    )
+    def get(self, request: Request) -> Response:
+        query = _validated(PensionQuerySerializer, request)
+        estimate = selectors.pension_estimate_for(
+            insuree=request.user.insuree,  # type: ignore[union-attr]
+            today=timezone.localdate(),
+            retirement_date=query.get("retirement_date"),
+            future_salary=query.get("future_salary"),
+        )
+        return Response(PensionEstimateOutputSerializer(estimate).data)

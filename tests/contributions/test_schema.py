@@ -17,6 +17,7 @@ PATHS = [
     "/api/v1/contributions/summary",
     "/api/v1/contributions/statement",
     "/api/v1/benefits/",
+    "/api/v1/pension/estimate",
     "/api/v1/agency/imports",
     "/api/v1/agency/imports/{declaration_id}",
 ]
