@@ -104,3 +104,19 @@ def test_seeding_twice_adds_nothing_and_synthetic_citizens_get_a_year():
 
     synthetic = ContributionRecord.objects.filter(insuree__social_insurance_number__startswith="9")
     assert synthetic.count() == 7 * 12
+
+
+def test_the_documented_example_file_imports(agency_client):
+    # given the demo people and the example in docs/contributions.md
+    from pathlib import Path
+
+    seed()
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "contributions.md").read_text()
+    block = doc.split("```\nsocial_insurance_number,")[1].split("```")[0]
+    content = ("social_insurance_number," + block).encode()
+
+    r = agency_client.generic("POST", "/api/v1/agency/imports", content, content_type="text/csv")
+
+    assert r.status_code == 201, r.json()
+    assert r.json()["errors"] == []
+    assert r.json()["rows_written"] + r.json()["rows_existing"] == 5
