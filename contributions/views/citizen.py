@@ -18,6 +18,7 @@ from api.pagination import CursorPagination
 from api.permissions import IsCitizen
 from contributions import selectors
 from contributions.pagination import MonthIdCursorPagination
+from contributions.renderers import ORJSONRenderer
 from contributions.serializers import (
     BenefitListQuerySerializer,
     BenefitOutputSerializer,
@@ -57,6 +58,7 @@ def insuree_for_request(request: Request, query: dict[str, Any]) -> Any:
 
 class ContributionListApi(APIView):
     permission_classes = [IsCitizen]
+    renderer_classes = [ORJSONRenderer]
     pagination_class = MonthIdCursorPagination  # read by the schema generator
 
     @extend_schema(

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -15,32 +13,10 @@ from rest_framework.views import APIView
 from api.permissions import IsCitizen
 from contributions import selectors
 from contributions.months import month_format
+from contributions.renderers import CSVRenderer, PDFRenderer
 from contributions.serializers import StatementQuerySerializer
 from contributions.statements import StatementHeader, statement_csv, statement_pdf
 from contributions.views.citizen import insuree_for_request
-
-
-class PDFRenderer(BaseRenderer):
-    media_type = "application/pdf"
-    format = "pdf"
-    charset = None
-    render_style = "binary"
-
-    def render(
-        self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None
-    ) -> Any:
-        return data
-
-
-class CSVRenderer(BaseRenderer):
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
-    def render(
-        self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None
-    ) -> Any:
-        return data
 
 
 class ContributionStatementApi(APIView):
@@ -49,6 +25,15 @@ class ContributionStatementApi(APIView):
 
     permission_classes = [IsCitizen]
     renderer_classes = [PDFRenderer, CSVRenderer, JSONRenderer]
+
+    def perform_content_negotiation(
+        self, request: Request, force: bool = False
+    ) -> tuple[BaseRenderer, str]:
+        """An unknown ``format`` is a 400 from the query serializer, not DRF's 404."""
+        try:
+            return super().perform_content_negotiation(request, force)
+        except Http404:
+            return JSONRenderer(), JSONRenderer.media_type
 
     @extend_schema(
         operation_id="contributions_statement",

@@ -101,3 +101,10 @@ def test_statement_of_someone_else_is_404_and_bad_params_400(citizen_client):
 def test_statement_query_count(citizen_client, history, django_assert_max_num_queries):
     with django_assert_max_num_queries(1):
         assert citizen_client.get(URL, {"format": "csv"}).status_code == 200
+
+
+def test_an_unknown_format_is_400(citizen_client):
+    r = citizen_client.get(URL, {"format": "xlsx"})
+
+    assert r.status_code == 400, r.json()
+    assert r.json()["errors"][0]["field"] == "format"
