@@ -51,13 +51,13 @@ def seed_demo(ctx: DemoContext) -> None:
 
 
 def _seed_lan(book: RateBook, last_month: date) -> None:
-    """Nguyễn Thị Lan: Sông Hồng 2013-08..2018-12, a gap, six voluntary months in 2019-H2,
+    """Nguyễn Thị Lan: Sông Hồng 2014-01..2018-12, a gap, six voluntary months in 2019-H2,
     Dệt may Hà Đông since 2020 (last month still owed), a maternity benefit in 2022."""
     insuree = insuree_get_by_identifier(identifier="0123456789")
     if insuree is None:
         return
     records = [
-        *_employed(book, insuree.pk, Job("TA0101A", date(2013, 8, 1), date(2018, 12, 1),
+        *_employed(book, insuree.pk, Job("TA0101A", date(2014, 1, 1), date(2018, 12, 1),
                                          6_500_000, 500_000)),
         *_voluntary(book, insuree.pk, date(2019, 7, 1), date(2019, 12, 1), 3_000_000),
         *_employed(book, insuree.pk, Job("TA0102B", date(2020, 1, 1), last_month,
@@ -73,12 +73,12 @@ def _seed_lan(book: RateBook, last_month: date) -> None:
 
 
 def _seed_minh(book: RateBook, last_month: date) -> None:
-    """Trần Văn Minh: Bến Thành 2011-03..2015-12, then Sông Hồng since 2016."""
+    """Trần Văn Minh: Bến Thành 2014-01..2015-12, then Sông Hồng since 2016."""
     insuree = insuree_get_by_identifier(identifier="0123456790")
     if insuree is None:
         return
     records = [
-        *_employed(book, insuree.pk, Job("YN7901C", date(2011, 3, 1), date(2015, 12, 1),
+        *_employed(book, insuree.pk, Job("YN7901C", date(2014, 1, 1), date(2015, 12, 1),
                                          5_000_000, 400_000)),
         *_employed(book, insuree.pk, Job("TA0101A", date(2016, 1, 1), last_month,
                                          9_000_000, 900_000)),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -91,17 +92,10 @@ def declaration_check(
     *, content: bytes, today: date | None = None, progress: Progress = _no_progress
 ) -> CheckedFile:
     """Read and check every row, with three queries in all: insurees, employers, rates."""
-    try:
-        header, reader = csv_rows(content)
-        raw_rows = [dict(zip(header, values, strict=False)) for values in reader]
-    except FileUnreadable as error:
-        raise ApplicationError(code=Code.IMPORT_FILE_UNREADABLE, detail=str(error)) from error
-    except Exception as error:  # csv.Error: a malformed quoted field
-        raise ApplicationError(
-            code=Code.IMPORT_FILE_UNREADABLE, detail="The file is not a readable CSV."
-        ) from error
-    if not raw_rows:
+    numbered = _numbered_rows(content)
+    if not numbered:
         raise ApplicationError(code=Code.IMPORT_EMPTY, detail="The file has no data row.")
+    raw_rows = [raw for _, raw in numbered]
     sins = sorted({row.get("social_insurance_number", "").strip() for row in raw_rows})
     codes = {row.get("employer_code", "").strip() for row in raw_rows} - {""}
     checker = RowChecker(
@@ -111,8 +105,8 @@ def declaration_check(
         latest_month=month_start(today or timezone.localdate()),
     )
     checked = CheckedFile(rows_total=len(raw_rows))
-    for index, raw in enumerate(raw_rows):
-        valid, errors = checker.check(index + 2, raw)
+    for index, (number, raw) in enumerate(numbered):
+        valid, errors = checker.check(number, raw)
         if valid is not None:
             checked.valid.append(valid)
         checked.errors.extend(errors)
@@ -120,6 +114,23 @@ def declaration_check(
             progress("check", index, len(raw_rows))
     progress("check", len(raw_rows), len(raw_rows))
     return checked
+
+
+def _numbered_rows(content: bytes) -> list[tuple[int, dict[str, str]]]:
+    """Data rows with their record number (the header is 1); blank lines are skipped."""
+    try:
+        header, reader = csv_rows(content)
+        return [
+            (number, dict(zip(header, values, strict=False)))
+            for number, values in enumerate(reader, start=2)
+            if any(value.strip() for value in values)
+        ]
+    except FileUnreadable as error:
+        raise ApplicationError(code=Code.IMPORT_FILE_UNREADABLE, detail=str(error)) from error
+    except csv.Error as error:
+        raise ApplicationError(
+            code=Code.IMPORT_FILE_UNREADABLE, detail="The file is not a readable CSV."
+        ) from error
 
 
 def _invalid(checked: CheckedFile, detail: str) -> ApplicationError:

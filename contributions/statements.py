@@ -108,16 +108,16 @@ def _font() -> str:
 def statement_pdf(header: StatementHeader, rows: list[dict[str, Any]]) -> bytes:
     """One page per calendar year with records (a long year flows onto a second page)."""
     font = _font()
-    title = ParagraphStyle("title", fontName=font, fontSize=13, leading=17, spaceAfter=4)
-    text = ParagraphStyle("text", fontName=font, fontSize=9, leading=12)
+    title = ParagraphStyle("title", fontName=font, fontSize=12, leading=15, spaceAfter=2)
+    text = ParagraphStyle("text", fontName=font, fontSize=8.5, leading=11)
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
         pagesize=landscape(A4),
         leftMargin=12 * mm,
         rightMargin=12 * mm,
-        topMargin=12 * mm,
-        bottomMargin=12 * mm,
+        topMargin=10 * mm,
+        bottomMargin=10 * mm,
         title=f"Quá trình tham gia BHXH - {header.full_name}",
     )
     story: list[Any] = []
@@ -127,7 +127,7 @@ def statement_pdf(header: StatementHeader, rows: list[dict[str, Any]]) -> bytes:
             story.append(PageBreak())
         story.append(Paragraph(f"QUÁ TRÌNH THAM GIA BẢO HIỂM - NĂM {year}", title))
         story.append(Paragraph(_details(header), text))
-        story.append(Spacer(1, 4 * mm))
+        story.append(Spacer(1, 3 * mm))
         story.append(_year_table(font, items))
     document.build(story)
     return buffer.getvalue()
@@ -171,7 +171,10 @@ def _year_table(font: str, rows: list[dict[str, Any]]) -> Table:
         TableStyle(
             [
                 ("FONTNAME", (0, 0), (-1, -1), font),
-                ("FONTSIZE", (0, 0), (-1, -1), 7.5),
+                ("FONTSIZE", (0, 0), (-1, -1), 7),
+                ("LEADING", (0, 0), (-1, -1), 8),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#dde6f0")),
                 ("BACKGROUND", (0, -1), (-1, -1), colors.HexColor("#f0f0f0")),
                 ("GRID", (0, 0), (-1, -1), 0.25, colors.grey),

@@ -20,6 +20,8 @@ from contributions import selectors, services
 from contributions.error_codes import ContributionErrorCode as Code
 from contributions.serializers import DeclarationOutputSerializer, ImportQuerySerializer
 
+MAX_KEY_LENGTH = 200
+
 
 class CSVBodyParser(BaseParser):
     """A ``text/csv`` request body, handed over as bytes."""
@@ -83,11 +85,16 @@ class DeclarationImportApi(APIView):
     def post(self, request: Request) -> Response:
         query = ImportQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
+        key = request.headers.get("Idempotency-Key") or None
+        if key is not None and len(key) > MAX_KEY_LENGTH:
+            raise serializers.ValidationError(
+                {"Idempotency-Key": [f"At most {MAX_KEY_LENGTH} characters."]}
+            )
         content, name = _uploaded_bytes(request)
         result = services.declaration_import(
             content=content,
             file_name=name,
-            idempotency_key=request.headers.get("Idempotency-Key") or None,
+            idempotency_key=key,
             partial=query.validated_data["partial"],
             acting_user=request.user,
         )

@@ -259,3 +259,33 @@ def test_the_management_command_reports_errors(tmp_path, employer):
         call_command("import_contributions", str(path), stderr=err)
 
     assert "row 2: social_insurance_number: unknown_insuree" in err.getvalue()
+
+
+def test_a_spreadsheet_export_with_bom_crlf_and_blank_lines(agency_client, worker, employer):
+    # given a file as a spreadsheet saves it: BOM, CRLF, a blank line, columns reordered
+    sin = worker.social_insurance_number
+    lines = [
+        "month,social_insurance_number,scheme,employer_code,salary_base,employee_amount,"
+        "employer_amount",
+        f"2024-01,{sin},compulsory_si,TA0101A,10000000,800000,1750000",
+        "",
+        f"2024-02,{sin},compulsory_si,TA0101A,10000000,1,1750000",
+    ]
+    content = ("\ufeff" + "\r\n".join(lines) + "\r\n").encode()
+
+    r = upload(agency_client, content)
+
+    # then the bad row keeps its line number and the blank one is ignored
+    assert r.status_code == 422, r.json()
+    assert [(e["row"], e["field"]) for e in r.json()["errors"]] == [(4, "employee_amount")]
+    assert r.json()["rows_total"] == 2
+
+
+def test_an_overlong_idempotency_key_is_400(agency_client, worker, employer):
+    content = csv_of(*good_rows(worker.social_insurance_number))
+
+    r = upload(agency_client, content, HTTP_IDEMPOTENCY_KEY="k" * 201)
+
+    assert r.status_code == 400, r.json()
+    assert r.json()["errors"][0]["field"] == "Idempotency-Key"
+    assert ContributionRecord.objects.count() == 0

@@ -120,3 +120,19 @@ def test_the_documented_example_file_imports(agency_client):
     assert r.status_code == 201, r.json()
     assert r.json()["errors"] == []
     assert r.json()["rows_written"] + r.json()["rows_existing"] == 5
+
+
+def test_the_demo_statement_has_one_page_per_year():
+    import io
+
+    from pypdf import PdfReader
+
+    seed()
+    client = client_for("0123456789")
+
+    r = client.get("/api/v1/contributions/statement", {"format": "pdf"})
+
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(r.content)).pages]
+    years = [text.split("NĂM ")[1][:4] for text in pages]
+    assert years == [str(year) for year in range(2014, 2014 + len(pages))]
+    assert all("Nguyễn Thị Lan" in text for text in pages)
