@@ -6,6 +6,7 @@ from contributions.models import (
     ContributionRecord,
     Declaration,
     Employer,
+    ImportJob,
     ReferenceAmount,
 )
 
@@ -49,3 +50,11 @@ class BenefitPaymentAdmin(admin.ModelAdmin):
     list_display = ("insuree", "kind", "amount", "paid_on", "method", "decision_number", "status")
     list_filter = ("kind", "status")
     raw_id_fields = ("insuree",)
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ("id", "file_name", "status", "declaration", "created_at", "finished_at")
+    list_filter = ("status",)
+    exclude = ("content",)
+    readonly_fields = [f.name for f in ImportJob._meta.fields if f.name != "content"]

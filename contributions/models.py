@@ -3,6 +3,7 @@ benefit payments. Money is integer VND. ``month`` is a date on the first day of 
 
 from __future__ import annotations
 
+import uuid
 from typing import ClassVar
 
 from django.conf import settings
@@ -252,3 +253,44 @@ class BenefitPayment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.insuree_id} {self.kind} {self.amount} on {self.paid_on}"
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ImportJob(models.Model):
+    """A declaration file handed to a worker (``?async=true``). The file is kept until the
+    worker has run the import, then dropped; the outcome is the declaration or the error."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    status = models.CharField(
+        max_length=8, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
+    )
+    content = models.BinaryField(editable=False)
+    file_name = models.CharField(max_length=255, blank=True)
+    idempotency_key = models.CharField(max_length=200, blank=True)
+    partial = models.BooleanField(default=False)
+    declaration = models.ForeignKey(
+        Declaration, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    replayed = models.BooleanField(default=False)
+    error = models.JSONField(default=dict, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"import job {self.pk} ({self.status})"

@@ -14,6 +14,7 @@ from contributions.models import (
     ContributionRecord,
     Declaration,
     Employer,
+    ImportJob,
     RecordStatus,
     Scheme,
 )
@@ -242,3 +243,7 @@ def pension_estimate_for(
         future_salary=future_salary,
     )
     return pension_estimate(inputs, RateBook.load())
+
+
+def import_job_get(*, job_id: Any) -> ImportJob | None:
+    return ImportJob.objects.select_related("declaration").filter(pk=job_id).first()

@@ -140,14 +140,17 @@ class BenefitOutputSerializer(serializers.Serializer):
 
 
 class ImportQuerySerializer(serializers.Serializer):
-    # ``partial`` and ``errors`` are Serializer attributes: such fields are renamed in get_fields
+    # ``partial`` is a Serializer attribute and ``async`` a keyword: renamed in get_fields
     partial_ = serializers.BooleanField(
         default=False, help_text="write the valid rows and report the others"
+    )
+    async_ = serializers.BooleanField(
+        default=False, help_text="hand the file to a worker; answer 202 with the job to poll"
     )
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
-        return {"partial": fields.pop("partial_"), **fields}
+        return {"partial": fields.pop("partial_"), "async": fields.pop("async_"), **fields}
 
 
 class RowErrorSerializer(serializers.Serializer):
@@ -214,3 +217,40 @@ class PensionEstimateOutputSerializer(serializers.Serializer):
     average_salary = serializers.IntegerField(help_text="average salary basis used")
     projected_average_salary_window_years = serializers.IntegerField(allow_null=True)
     estimated_monthly_pension = serializers.IntegerField()
+
+
+class ImportJobErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+    errors_ = RowErrorSerializer(many=True)
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        fields = super().get_fields()
+        return {name if name != "errors_" else "errors": f for name, f in fields.items()}
+
+
+class ImportJobOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    status = serializers.CharField(help_text="queued, running, done or failed")
+    file_name = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    replayed = serializers.BooleanField()
+    declaration = DeclarationOutputSerializer(allow_null=True, help_text="when done")
+    error = ImportJobErrorSerializer(allow_null=True, help_text="when failed")
+
+
+def import_job_body(job: Any) -> dict[str, Any]:
+    """The job as ``ImportJobOutputSerializer`` shows it (an empty error is null)."""
+    return ImportJobOutputSerializer(
+        {
+            "id": job.pk,
+            "status": job.status,
+            "file_name": job.file_name,
+            "created_at": job.created_at,
+            "finished_at": job.finished_at,
+            "replayed": job.replayed,
+            "declaration": job.declaration,
+            "error": job.error or None,
+        }
+    ).data

@@ -24,4 +24,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
         agency.DeclarationDetailApi.as_view(),
         name="import-detail",
     ),
+    path(
+        "agency/imports/jobs/<uuid:job_id>",
+        agency.ImportJobDetailApi.as_view(),
+        name="import-job-detail",
+    ),
 ]

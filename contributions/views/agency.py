@@ -18,7 +18,12 @@ from api.exceptions import ApplicationError
 from api.permissions import IsAgencyStaff
 from contributions import selectors, services
 from contributions.error_codes import ContributionErrorCode as Code
-from contributions.serializers import DeclarationOutputSerializer, ImportQuerySerializer
+from contributions.serializers import (
+    DeclarationOutputSerializer,
+    ImportJobOutputSerializer,
+    ImportQuerySerializer,
+    import_job_body,
+)
 
 MAX_KEY_LENGTH = 200
 
@@ -66,7 +71,8 @@ class DeclarationImportApi(APIView):
         description=(
             "A CSV file, as multipart field `file` or as a `text/csv` body. All or nothing "
             "unless `partial=true`; 422 `import_invalid` lists every error by row and field. "
-            "The same file or the same `Idempotency-Key` again answers 200 with the first import."
+            "The same file or the same `Idempotency-Key` again answers 200 with the first import. "
+            "With `async=true` a worker runs the import: 202 with a job to poll."
         ),
         parameters=[
             ImportQuerySerializer,
@@ -80,7 +86,11 @@ class DeclarationImportApi(APIView):
             ),
             "text/csv": OpenApiRequest({"type": "string", "format": "binary"}),
         },
-        responses={201: DeclarationOutputSerializer, 200: DeclarationOutputSerializer},
+        responses={
+            201: DeclarationOutputSerializer,
+            200: DeclarationOutputSerializer,
+            202: ImportJobOutputSerializer,
+        },
     )
     def post(self, request: Request) -> Response:
         query = ImportQuerySerializer(data=request.query_params)
@@ -91,6 +101,15 @@ class DeclarationImportApi(APIView):
                 {"Idempotency-Key": [f"At most {MAX_KEY_LENGTH} characters."]}
             )
         content, name = _uploaded_bytes(request)
+        if query.validated_data["async"]:
+            job = services.import_job_create(
+                content=content,
+                file_name=name,
+                idempotency_key=key,
+                partial=query.validated_data["partial"],
+                acting_user=request.user,
+            )
+            return Response(import_job_body(job), status=status.HTTP_202_ACCEPTED)
         result = services.declaration_import(
             content=content,
             file_name=name,
@@ -117,3 +136,16 @@ class DeclarationDetailApi(APIView):
         body = DeclarationOutputSerializer(declaration).data
         body["replayed"] = False
         return Response(body)
+
+
+class ImportJobDetailApi(APIView):
+    permission_classes = [IsAgencyStaff]
+
+    @extend_schema(
+        operation_id="agency_import_jobs_retrieve", responses={200: ImportJobOutputSerializer}
+    )
+    def get(self, request: Request, job_id: Any) -> Response:
+        job = selectors.import_job_get(job_id=job_id)
+        if job is None:
+            raise Http404
+        return Response(import_job_body(job))

@@ -20,6 +20,7 @@ PATHS = [
     "/api/v1/pension/estimate",
     "/api/v1/agency/imports",
     "/api/v1/agency/imports/{declaration_id}",
+    "/api/v1/agency/imports/jobs/{job_id}",
 ]
 
 
