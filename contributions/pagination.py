@@ -4,10 +4,10 @@ unique key, so the pages a client walks stay the same while new months are impor
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -16,12 +16,20 @@ from rest_framework.views import APIView
 
 from api.pagination import CursorPagination
 
+# fetch(position, backwards, limit) -> rows whose [0] is the id and [1] the month
+Fetch = Callable[[tuple[date, int] | None, bool, int], list[tuple[Any, ...]]]
+
+
+def _iso(month: Any) -> str:
+    return month if isinstance(month, str) else month.isoformat()
+
 
 class MonthIdCursorPagination(CursorPagination):
     """Newest first on (-month, -id). The cursor is ``base64("<d|p>:<yyyy-mm-dd>:<id>")``:
-    ``d`` continues downwards (next page), ``p`` goes back upwards (previous page)."""
+    ``d`` continues downwards (next page), ``p`` goes back upwards (previous page).
+    Rows come from a ``fetch`` function (a raw query), not from a queryset."""
 
-    ordering = "-month"  # informative: the keyset below orders on (-month, -id)
+    ordering = "-month"  # informative: the keyset orders on (-month, -id)
     page_size = 50
     max_page_size = 200
     invalid_cursor_message = "Invalid cursor"
@@ -29,34 +37,24 @@ class MonthIdCursorPagination(CursorPagination):
     def paginate_queryset(
         self, queryset: Any, request: Request, view: APIView | None = None
     ) -> list[Any] | None:
-        self.request = request
-        self.base_url = self._url = request.build_absolute_uri()
-        size = self.get_page_size(request) or self.page_size
-        self.page_size = size
-        position = self._decode(request.query_params.get(self.cursor_query_param))
-        rows: list[dict[str, Any]]
-        if position is None:
-            rows = list(queryset[: size + 1])
-            self._more_after, self._more_before = len(rows) > size, False
-            rows = rows[:size]
-        else:
-            direction, month, row_id = position
-            rows = self._page_from(queryset, direction, month, row_id, size)
-        self.page = rows
-        return rows
+        raise TypeError("MonthIdCursorPagination pages rows: call paginate_rows(fetch, request).")
 
-    def _page_from(
-        self, queryset: QuerySet[Any, Any], direction: str, month: date, row_id: int, size: int
-    ) -> list[dict[str, Any]]:
-        if direction == "d":
-            after = queryset.filter(Q(month__lt=month) | Q(month=month, id__lt=row_id))
-            rows = list(after[: size + 1])
+    def paginate_rows(self, fetch: Fetch, request: Request) -> list[tuple[Any, ...]]:
+        self._url = request.build_absolute_uri()
+        size = self.get_page_size(request) or self.page_size
+        position = self._decode(request.query_params.get(self.cursor_query_param))
+        if position is None:
+            rows = fetch(None, False, size + 1)
+            self._more_after, self._more_before = len(rows) > size, False
+        elif position[0] == "d":
+            rows = fetch(position[1:], False, size + 1)
             self._more_after, self._more_before = len(rows) > size, True
-            return rows[:size]
-        before = queryset.filter(Q(month__gt=month) | Q(month=month, id__gt=row_id))
-        rows = list(before.order_by("month", "id")[: size + 1])
-        self._more_before, self._more_after = len(rows) > size, True
-        return list(reversed(rows[:size]))
+        else:
+            rows = fetch(position[1:], True, size + 1)
+            self._more_before, self._more_after = len(rows) > size, True
+            rows = list(reversed(rows[:size]))
+        self.page = rows[:size]
+        return self.page
 
     def _decode(self, raw: str | None) -> tuple[str, date, int] | None:
         if not raw:
@@ -70,8 +68,8 @@ class MonthIdCursorPagination(CursorPagination):
         except (ValueError, UnicodeError) as error:
             raise NotFound(self.invalid_cursor_message) from error
 
-    def _link(self, direction: str, row: dict[str, Any]) -> str:
-        token = f"{direction}:{row['month'].isoformat()}:{row['id']}"
+    def _link(self, direction: str, row: tuple[Any, ...]) -> str:
+        token = f"{direction}:{_iso(row[1])}:{row[0]}"
         encoded = base64.urlsafe_b64encode(token.encode("ascii")).decode("ascii")
         return replace_query_param(self._url, self.cursor_query_param, encoded)
 
@@ -91,6 +89,3 @@ class MonthIdCursorPagination(CursorPagination):
         return Response(
             {"next": self.get_next_link(), "previous": self.get_previous_link(), "results": data}
         )
-
-
-__all__ = ["MonthIdCursorPagination"]

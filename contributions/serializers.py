@@ -1,17 +1,19 @@
-"""Shapes of the contributions API. The history's hot path turns ``values()`` rows into plain
+"""Shapes of the contributions API. The history's hot path turns raw rows into plain
 dicts with ``contribution_row``; ``ContributionOutputSerializer`` declares the same shape for
 the OpenAPI schema (a test checks that the two agree)."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from rest_framework import serializers
 
 from contributions.models import BenefitKind, RecordStatus, Scheme
-from contributions.months import month_format, month_parse
+from contributions.months import month_parse
 
 MONTH_HELP = "YYYY-MM"
+EMPLOYER_CODE_MAX = 20
 
 
 class MonthField(serializers.CharField):
@@ -43,19 +45,20 @@ class ContributionOutputSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=RecordStatus.choices)
 
 
-def contribution_row(row: dict[str, Any]) -> dict[str, Any]:
-    """A ``values()`` row of ``selectors.CONTRIBUTION_ROW_FIELDS`` as the API shows it."""
-    code = row["employer__code"]
+def contribution_row(row: tuple[Any, ...]) -> dict[str, Any]:
+    """A tuple of ``selectors.HISTORY_COLUMNS`` as the API shows it. The month comes as a
+    date (PostgreSQL) or as ISO text (SQLite through a raw cursor)."""
+    row_id, month, scheme, code, name, salary, employee, employer, state, status = row
     return {
-        "id": row["id"],
-        "month": month_format(row["month"]),
-        "scheme": row["scheme"],
-        "employer": None if code is None else {"code": code, "name": row["employer__name"]},
-        "salary_base": row["salary_base"],
-        "employee_amount": row["employee_amount"],
-        "employer_amount": row["employer_amount"],
-        "state_subsidy": row["state_subsidy"],
-        "status": row["status"],
+        "id": row_id,
+        "month": (month if isinstance(month, str) else month.isoformat())[:7],
+        "scheme": scheme,
+        "employer": None if code is None else {"code": code, "name": name},
+        "salary_base": salary,
+        "employee_amount": employee,
+        "employer_amount": employer,
+        "state_subsidy": state,
+        "status": status,
     }
 
 
@@ -69,11 +72,47 @@ class ContributionListQuerySerializer(InsureeQuerySerializer):
     scheme = serializers.ChoiceField(choices=Scheme.choices, required=False)
     from_ = MonthField(required=False, help_text=MONTH_HELP)
     to = MonthField(required=False, help_text=MONTH_HELP)
-    employer = serializers.CharField(required=False, max_length=20, help_text="employer code")
+    employer = serializers.CharField(
+        required=False, max_length=EMPLOYER_CODE_MAX, help_text="employer code"
+    )
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
         return {"from": fields.pop("from_"), **fields}
+
+
+def history_query_parse(params: Any) -> dict[str, Any]:
+    """The history's query, checked as ``ContributionListQuerySerializer`` declares it, without
+    building a serializer per request (the hot path). Same field names and error shape."""
+    query: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    scheme = params.get("scheme")
+    if scheme:
+        if scheme in Scheme.values:
+            query["scheme"] = scheme
+        else:
+            errors["scheme"] = [f'"{scheme}" is not a valid choice.']
+    for name in ("from", "to"):
+        if params.get(name):
+            month = month_parse(params[name])
+            if month is None:
+                errors[name] = [str(MonthField.default_error_messages["invalid"])]
+            query[name] = month
+    employer = params.get("employer")
+    if employer:
+        if len(employer) > EMPLOYER_CODE_MAX:
+            errors["employer"] = [
+                f"Ensure this field has no more than {EMPLOYER_CODE_MAX} characters."
+            ]
+        query["employer"] = employer
+    if params.get("insuree"):
+        try:
+            query["insuree"] = uuid.UUID(params["insuree"])
+        except ValueError:
+            errors["insuree"] = ["Must be a valid UUID."]
+    if errors:
+        raise serializers.ValidationError(errors)
+    return query
 
 
 class GapSerializer(serializers.Serializer):

@@ -29,13 +29,9 @@ from contributions.serializers import (
     PensionEstimateOutputSerializer,
     PensionQuerySerializer,
     contribution_row,
+    history_query_parse,
 )
 
-INSUREE_PARAMETER = OpenApiParameter(
-    "insuree",
-    OpenApiTypes.UUID,
-    description="Public id of one of your minor children; default: yourself.",
-)
 CURSOR_PARAMETERS = [
     OpenApiParameter("cursor", OpenApiTypes.STR, description="from `next` or `previous`"),
     OpenApiParameter("page_size", OpenApiTypes.INT, description="1 to 200, default 50"),
@@ -67,17 +63,22 @@ class ContributionListApi(APIView):
         responses={200: ContributionOutputSerializer(many=True)},
     )
     def get(self, request: Request) -> Response:
-        query = _validated(ContributionListQuerySerializer, request)
+        query = history_query_parse(request.query_params)
         insuree = insuree_for_request(request, query)
-        rows = selectors.contribution_list(
-            insuree_id=insuree.pk,
-            scheme=query.get("scheme"),
-            month_from=query.get("from"),
-            month_to=query.get("to"),
-            employer_code=query.get("employer"),
-        )
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(rows, request, view=self) or []
+        page = paginator.paginate_rows(
+            lambda position, backwards, limit: selectors.contribution_page(
+                insuree_id=insuree.pk,
+                limit=limit,
+                scheme=query.get("scheme"),
+                month_from=query.get("from"),
+                month_to=query.get("to"),
+                employer_code=query.get("employer"),
+                position=position,
+                backwards=backwards,
+            ),
+            request,
+        )
         return paginator.get_paginated_response([contribution_row(row) for row in page])
 
 

@@ -207,3 +207,34 @@ def test_history_uses_a_fixed_number_of_queries(
         r = citizen_client.get(URL, {"page_size": page_size})
     assert r.status_code == 200, r.json()
     assert len(r.json()["results"]) == page_size
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"from": "2024-13"},
+        {"to": "2024-1"},
+        {"scheme": "lottery"},
+        {"insuree": "123"},
+        {"employer": "X" * 21},
+        {"from": "2024-01", "to": "2024-02", "scheme": "health", "employer": "TA0101A"},
+        {},
+    ],
+)
+def test_the_fast_query_parser_agrees_with_the_declared_serializer(params):
+    from rest_framework.exceptions import ValidationError
+
+    from contributions.serializers import ContributionListQuerySerializer, history_query_parse
+
+    declared = ContributionListQuerySerializer(data=params)
+    declared_ok = declared.is_valid()
+    try:
+        parsed, parsed_errors = history_query_parse(params), {}
+    except ValidationError as error:
+        parsed, parsed_errors = None, error.detail
+
+    assert declared_ok == (parsed is not None)
+    if declared_ok:
+        assert parsed == dict(declared.validated_data)
+    else:
+        assert set(parsed_errors) == set(declared.errors)

@@ -289,3 +289,18 @@ def test_an_overlong_idempotency_key_is_400(agency_client, worker, employer):
     assert r.status_code == 400, r.json()
     assert r.json()["errors"][0]["field"] == "Idempotency-Key"
     assert ContributionRecord.objects.count() == 0
+
+
+def test_a_body_over_django_memory_limit_is_read_and_errors_are_capped(agency_client, settings):
+    # given a 3 MB text/csv body (Django's in-memory body limit is 2.5 MB) of unknown people
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+    row = "9{:09d},2024-01,compulsory_si,TA0101A,10000000,800000,1750000,0,paid"
+    content = csv_of(*(row.format(n) for n in range(40_000)))
+    assert len(content) > 2_621_440
+
+    r = agency_client.generic("POST", URL, content, content_type="text/csv")
+
+    assert r.status_code == 422, r.json()
+    assert len(r.json()["errors"]) == 1000
+    assert r.json()["errors_total"] == 80_000  # unknown insuree and unknown employer per row
+    assert r.json()["rows_total"] == 40_000
