@@ -39,6 +39,8 @@ REQUIRED_COLUMNS = (
 OPTIONAL_COLUMNS = ("state_subsidy", "status")
 EMPLOYER_SCHEMES = {Scheme.COMPULSORY_SI, Scheme.UNEMPLOYMENT}
 SELF_PAID_SCHEMES = {Scheme.VOLUNTARY_SI}
+SCHEMES = frozenset(Scheme.values)  # Django builds ``.values`` anew on every access
+STATUSES = frozenset(RecordStatus.values)
 AMOUNT_FIELDS = ("salary_base", "employee_amount", "employer_amount", "state_subsidy")
 
 
@@ -110,12 +112,12 @@ class RowChecker:
         insuree_id = self._insuree(raw, fail)
         month = self._month(raw, fail)
         scheme = raw.get("scheme", "").strip()
-        if scheme not in Scheme.values:
+        if scheme not in SCHEMES:
             fail("scheme", E.INVALID, f"Unknown scheme {scheme!r}.")
         employer_id = self._employer(raw, scheme, fail)
         amounts = self._amounts(raw, fail)
         status = raw.get("status", "").strip() or RecordStatus.PAID
-        if status not in RecordStatus.values:
+        if status not in STATUSES:
             fail("status", E.INVALID, f"Unknown status {status!r}.")
         if errors or insuree_id is None or month is None:
             return None, errors

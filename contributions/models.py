@@ -145,7 +145,10 @@ class ContributionRecord(models.Model):
     """
 
     id = models.BigAutoField(primary_key=True)
-    insuree = models.ForeignKey("accounts.Insuree", on_delete=models.PROTECT, related_name="+")
+    # no index of its own: the composite indexes below start with insuree_id
+    insuree = models.ForeignKey(
+        "accounts.Insuree", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     month = models.DateField(help_text=_("first day of the month"))
     scheme = models.CharField(max_length=16, choices=Scheme.choices)
     employer = models.ForeignKey(
@@ -222,7 +225,10 @@ class BenefitPayment(models.Model):
     """A benefit paid to an insuree, from a decision of the agency."""
 
     id = models.BigAutoField(primary_key=True)
-    insuree = models.ForeignKey("accounts.Insuree", on_delete=models.PROTECT, related_name="+")
+    # no index of its own: the composite indexes below start with insuree_id
+    insuree = models.ForeignKey(
+        "accounts.Insuree", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     kind = models.CharField(max_length=16, choices=BenefitKind.choices)
     period_from = models.DateField()
     period_to = models.DateField()

@@ -49,6 +49,9 @@ class RateBook:
     )
     # kind -> (sorted starts, amounts)
     amounts: dict[str, tuple[list[date], list[int]]] = field(default_factory=dict)
+    # (scheme, payer, month) -> summed rate: an import asks the same few questions many times
+    _payer_rates: dict[tuple[str, str, date], int | None] = field(default_factory=dict)
+    _caps: dict[date, int | None] = field(default_factory=dict)
 
     @classmethod
     def load(cls) -> RateBook:
@@ -83,6 +86,12 @@ class RateBook:
     def payer_rate(self, scheme: str, payer: str, month: date) -> int | None:
         """Sum of the ordinary components of a scheme for one payer (no household or support
         components); None when no component is in force that month."""
+        key = (scheme, payer, month)
+        if key not in self._payer_rates:
+            self._payer_rates[key] = self._payer_rate(scheme, payer, month)
+        return self._payer_rates[key]
+
+    def _payer_rate(self, scheme: str, payer: str, month: date) -> int | None:
         total, found = 0, False
         for (rate_scheme, component, rate_payer), _periods in self.rates.items():
             if rate_scheme != scheme or rate_payer != payer:
@@ -95,8 +104,10 @@ class RateBook:
         return total if found else None
 
     def salary_cap(self, month: date) -> int | None:
-        base = self.base_salary(month)
-        return None if base is None else base * SALARY_CAP_MULTIPLIER
+        if month not in self._caps:
+            base = self.base_salary(month)
+            self._caps[month] = None if base is None else base * SALARY_CAP_MULTIPLIER
+        return self._caps[month]
 
     def employed_shares(self, scheme: str, month: date, salary_base: int) -> ExpectedShares | None:
         """Employee and employer shares of an employer-paid record; None without a rate."""

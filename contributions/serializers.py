@@ -14,6 +14,7 @@ from contributions.months import month_parse
 
 MONTH_HELP = "YYYY-MM"
 EMPLOYER_CODE_MAX = 20
+SCHEMES = frozenset(Scheme.values)  # Django builds ``.values`` anew on every access
 
 
 class MonthField(serializers.CharField):
@@ -88,7 +89,7 @@ def history_query_parse(params: Any) -> dict[str, Any]:
     errors: dict[str, list[str]] = {}
     scheme = params.get("scheme")
     if scheme:
-        if scheme in Scheme.values:
+        if scheme in SCHEMES:
             query["scheme"] = scheme
         else:
             errors["scheme"] = [f'"{scheme}" is not a valid choice.']
