@@ -5,9 +5,11 @@ Columns (header required, any order, extra columns ignored)::
     social_insurance_number,month,scheme,employer_code,salary_base,
     employee_amount,employer_amount,state_subsidy,status
 
-``employer_code`` is empty for self-paid rows (voluntary social insurance, household health
-insurance); ``state_subsidy`` and ``status`` may be empty (0 and ``paid``). Row numbers are
-the file's line numbers as a spreadsheet shows them: the header is row 1.
+``social_insurance_number`` may also hold the 12-digit national ID, which has served as the
+social insurance number since 2025. ``employer_code`` is empty for self-paid rows (voluntary
+social insurance, household health insurance); ``state_subsidy`` and ``status`` may be empty
+(0 and ``paid``). Row numbers are the file's record numbers as a spreadsheet shows them: the
+header is row 1.
 
 Each row is checked against the rates in force that month (``rates.RateBook``); a mismatch
 is an error naming the field and the expected amount, never silently accepted.
@@ -134,8 +136,9 @@ class RowChecker:
 
     def _insuree(self, raw: dict[str, str], fail: Any) -> int | None:
         sin = raw.get("social_insurance_number", "").strip()
-        if not (len(sin) == 10 and sin.isdigit()):
-            fail("social_insurance_number", E.INVALID, "A social insurance number has 10 digits.")
+        if not (len(sin) in {10, 12} and sin.isdigit()):
+            detail = "A social insurance number has 10 digits (or a national ID, 12)."
+            fail("social_insurance_number", E.INVALID, detail)
             return None
         insuree_id = self.insurees.get(sin)
         if insuree_id is None:

@@ -229,17 +229,20 @@ def employers_by_code(*, codes: set[str]) -> dict[str, int]:
     return dict(Employer.objects.filter(code__in=codes).values_list("code", "id"))
 
 
-def insuree_ids_by_sin(*, sins: list[str], chunk: int = 5000) -> dict[str, int]:
-    """Map social insurance number -> insuree id, in chunks. The insuree model is reached
-    through our own foreign key, so no other app's model is imported."""
+def insuree_ids_by_identifier(*, identifiers: list[str], chunk: int = 5000) -> dict[str, int]:
+    """Map identifier -> insuree id: 10 digits are a social insurance number, 12 a national ID.
+    The insuree model is reached through our own foreign key, so no other app's model is
+    imported; one query per chunk of each kind."""
     insuree_model: Any = ContributionRecord._meta.get_field("insuree").related_model
     found: dict[str, int] = {}
-    for start in range(0, len(sins), chunk):
-        found.update(
-            insuree_model._default_manager.filter(
-                social_insurance_number__in=sins[start : start + chunk]
-            ).values_list("social_insurance_number", "id")
-        )
+    for column, size in (("social_insurance_number", 10), ("national_id", 12)):
+        wanted = [value for value in identifiers if len(value) == size]
+        for start in range(0, len(wanted), chunk):
+            found.update(
+                insuree_model._default_manager.filter(
+                    **{f"{column}__in": wanted[start : start + chunk]}
+                ).values_list(column, "id")
+            )
     return found
 
 

@@ -105,7 +105,7 @@ def declaration_check(
     sins = sorted({row.get("social_insurance_number", "").strip() for row in raw_rows})
     codes = {row.get("employer_code", "").strip() for row in raw_rows} - {""}
     checker = RowChecker(
-        insurees=selectors.insuree_ids_by_sin(sins=sins),
+        insurees=selectors.insuree_ids_by_identifier(identifiers=sins),
         employers=selectors.employers_by_code(codes=codes),
         book=RateBook.load(),
         latest_month=month_start(today or timezone.localdate()),

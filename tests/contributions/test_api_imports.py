@@ -304,3 +304,20 @@ def test_a_body_over_django_memory_limit_is_read_and_errors_are_capped(agency_cl
     assert len(r.json()["errors"]) == 1000
     assert r.json()["errors_total"] == 80_000  # unknown insuree and unknown employer per row
     assert r.json()["rows_total"] == 40_000
+
+
+def test_a_row_may_name_the_person_by_national_id(agency_client, worker, employer):
+    content = csv_of(
+        f"{worker.national_id},2024-01,compulsory_si,TA0101A,10000000,800000,1750000,0,paid",
+        "001199999999,2024-01,compulsory_si,TA0101A,10000000,800000,1750000,0,paid",
+        "12345,2024-01,compulsory_si,TA0101A,10000000,800000,1750000,0,paid",
+    )
+
+    r = upload(agency_client, content, params="?partial=true")
+
+    assert r.status_code == 201, r.json()
+    assert ContributionRecord.objects.filter(insuree=worker).count() == 1
+    assert [(e["row"], e["code"]) for e in r.json()["errors"]] == [
+        (3, "unknown_insuree"),
+        (4, "invalid"),
+    ]
