@@ -97,7 +97,7 @@ def _previous_import(digest: str, idempotency_key: str | None) -> Declaration | 
 def declaration_check(
     *, content: bytes, today: date | None = None, progress: Progress = _no_progress
 ) -> CheckedFile:
-    """Read and check every row, with three queries in all: insurees, employers, rates."""
+    """Read and check every row; a few queries in all: insurees, employers, rates."""
     numbered = _numbered_rows(content)
     if not numbered:
         raise ApplicationError(code=Code.IMPORT_EMPTY, detail="The file has no data row.")
