@@ -4,7 +4,23 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpRequest
 
-from accounts.models import AuditEvent, Household, Insuree, Province, User
+from accounts.admin_actions import (
+    approve_action,
+    cancel_action,
+    phone_change_action,
+    reset_action,
+    revoke_action,
+    unlock_action,
+)
+from accounts.models import (
+    AuditEvent,
+    Household,
+    Insuree,
+    PhoneChangeRequest,
+    Province,
+    Session,
+    User,
+)
 
 
 @admin.register(Province)
@@ -46,6 +62,7 @@ class UserAdmin(DjangoUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "role", "password1", "password2")}),
     )
+    actions = [unlock_action, reset_action, revoke_action, phone_change_action]
 
 
 @admin.register(AuditEvent)
@@ -68,3 +85,37 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class _ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(Session)
+class SessionAdmin(_ReadOnlyAdmin):
+    list_display = ("user", "device_name", "ip", "created_at", "last_used_at", "revoked_at")
+    list_select_related = ("user",)
+    search_fields = ("=user__username",)
+
+
+@admin.register(PhoneChangeRequest)
+class PhoneChangeRequestAdmin(_ReadOnlyAdmin):
+    """Changes are requested from the account's actions, approved or cancelled here."""
+
+    list_display = ("user", "status", "requested_by", "approved_by", "created_at", "effective_at")
+    list_select_related = ("user", "requested_by", "approved_by")
+    actions = [approve_action, cancel_action]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Needed to run actions from the list; every field stays read-only.
+        return bool(request.user.is_staff) and obj is None
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [field.name for field in PhoneChangeRequest._meta.fields]

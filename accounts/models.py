@@ -227,3 +227,114 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("Audit events are append-only.")
+
+
+class Session(models.Model):
+    """One login on one device. Access and refresh tokens carry its id as the ``sid`` claim;
+    revoking the session stops both at once (see ``accounts.authentication``)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    device_name = models.CharField(max_length=100, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_used_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-id"]
+        indexes: ClassVar = [
+            models.Index(fields=["user", "-created_at"], name="session_user_idx"),
+            models.Index(fields=["revoked_at"], name="session_revoked_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.device_name or 'device'} {self.created_at:%Y-%m-%d}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class OtpPurpose(models.TextChoices):
+    ACTIVATION = "activation", _("Account activation")
+    PASSWORD_RESET = "password_reset", _("Password reset")
+
+
+class OtpChallenge(models.Model):
+    """A one-time code sent by SMS. Only an HMAC of the code is stored. A challenge for an
+    unknown person has no insuree and a hash of random bytes: it can never succeed."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    purpose = models.CharField(max_length=20, choices=OtpPurpose.choices)
+    insuree = models.ForeignKey(
+        Insuree, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    phone = models.CharField(max_length=12, blank=True)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    consumed_at = models.DateTimeField(null=True, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-id"]
+        indexes: ClassVar = [
+            models.Index(fields=["insuree", "purpose", "-created_at"], name="otp_insuree_idx"),
+            models.Index(fields=["expires_at"], name="otp_expires_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class PhoneChangeRequest(models.Model):
+    """A change of the phone on file: requested by one staff member, approved by another,
+    effective only after a cooling-off period, cancellable until then."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="phone_changes")
+    old_phone = models.CharField(max_length=12, blank=True)
+    new_phone = models.CharField(max_length=12, validators=[validate_phone_e164])
+    document_reference = models.CharField(max_length=100)
+    reason = models.TextField()
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    approved_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    effective_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["-created_at", "-id"]
+        indexes: ClassVar = [
+            models.Index(fields=["effective_at"], name="phone_change_effective_idx"),
+        ]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=models.F("requested_by")),
+                name="phone_change_two_people",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} -> {self.new_phone}"
+
+    @property
+    def status(self) -> str:
+        if self.cancelled_at is not None:
+            return "cancelled"
+        if self.applied_at is not None:
+            return "applied"
+        if self.approved_at is not None:
+            return "approved"
+        return "requested"

@@ -2,13 +2,26 @@
 
 from __future__ import annotations
 
+import contextlib
+import uuid
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import HouseholdRelation, Insuree, User
+from accounts.identifiers import normalize_phone
+from accounts.lockout import account_lock_keys, lockout_remaining_many
+from accounts.models import (
+    AuditEvent,
+    HouseholdRelation,
+    Insuree,
+    PhoneChangeRequest,
+    Session,
+    User,
+)
+from api.roles import Role
 
 
 def insuree_get_by_identifier(*, identifier: str) -> Insuree | None:
@@ -105,3 +118,111 @@ def access_insuree_for_viewer(*, viewer: Insuree, public_id: object | None) -> I
         if str(dependent.public_id) == str(public_id):
             return dependent
     raise Http404
+
+
+# --- Sessions, support, audit ----------------------------------------------------------------
+
+
+def session_list_for_user(*, user: User) -> QuerySet[Session]:
+    """The user's sessions still alive, newest first."""
+    return Session.objects.filter(user=user, revoked_at__isnull=True).order_by("-created_at", "-id")
+
+
+def access_session_for_user(*, user: User, session_id: object) -> Session:
+    """One of the user's own live sessions; anyone else's, or a malformed id, is 404."""
+    try:
+        session_uuid = uuid.UUID(str(session_id))
+    except ValueError:
+        raise Http404 from None
+    session = session_list_for_user(user=user).filter(pk=session_uuid).first()
+    if session is None:
+        raise Http404
+    return session
+
+
+def support_account_search(*, query: str) -> QuerySet[User]:
+    """Citizens' accounts matching exactly a social insurance number, national ID or phone."""
+    query = query.strip()
+    accounts = User.objects.select_related("insuree").filter(role=Role.CITIZEN)
+    condition = Q(insuree__social_insurance_number=query) | Q(insuree__national_id=query)
+    with contextlib.suppress(ValidationError):
+        condition |= Q(insuree__phone=normalize_phone(query))
+    if not query:
+        return accounts.none()
+    return accounts.filter(condition).order_by("username")
+
+
+def access_account_for_support(*, account_id: object) -> User:
+    """A citizen's account by id; staff accounts and malformed ids are 404."""
+    try:
+        account_uuid = uuid.UUID(str(account_id))
+    except ValueError:
+        raise Http404 from None
+    user = User.objects.select_related("insuree").filter(pk=account_uuid, role=Role.CITIZEN).first()
+    if user is None:
+        raise Http404
+    return user
+
+
+def _uuid_or_404(value: object) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        raise Http404 from None
+
+
+def access_phone_change_for_support(*, change_id: object) -> PhoneChangeRequest:
+    change = (
+        PhoneChangeRequest.objects.select_related("user").filter(pk=_uuid_or_404(change_id)).first()
+    )
+    if change is None:
+        raise Http404
+    return change
+
+
+def access_phone_change_for_citizen(*, user: User, change_id: object) -> PhoneChangeRequest:
+    change = (
+        PhoneChangeRequest.objects.select_related("user")
+        .filter(pk=_uuid_or_404(change_id), user=user)
+        .first()
+    )
+    if change is None:
+        raise Http404
+    return change
+
+
+def phone_change_list(
+    *, user: User | None = None, pending: bool = False
+) -> QuerySet[PhoneChangeRequest]:
+    changes = PhoneChangeRequest.objects.select_related("user", "requested_by", "approved_by")
+    if user is not None:
+        changes = changes.filter(user=user)
+    if pending:
+        changes = changes.filter(cancelled_at__isnull=True, applied_at__isnull=True)
+    return changes.order_by("-created_at", "-id")
+
+
+def audit_event_list(*, target_user_id: object | None = None) -> QuerySet[AuditEvent]:
+    events = AuditEvent.objects.select_related("actor", "target_user")
+    if target_user_id is not None:
+        events = events.filter(target_user_id=_uuid_or_404(target_user_id))
+    return events.order_by("-occurred_at", "-id")
+
+
+def account_locked_for(*, users: list[User]) -> dict[object, int]:
+    """Seconds each account stays locked (0 when not locked), in one cache round trip."""
+    keys = {user.pk: account_lock_keys(user) for user in users}
+    remaining = lockout_remaining_many(sorted({k for ks in keys.values() for k in ks}))
+    return {pk: max((remaining[k] for k in ks), default=0) for pk, ks in keys.items()}
+
+
+def access_household_member(*, viewer: Insuree, public_id: object) -> Insuree:
+    """A member of the viewer's own household (the viewer included); anyone else is 404."""
+    try:
+        member_uuid = uuid.UUID(str(public_id))
+    except ValueError:
+        raise Http404 from None
+    member = household_members(insuree=viewer).filter(public_id=member_uuid).first()
+    if member is None:
+        raise Http404
+    return member

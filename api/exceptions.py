@@ -77,6 +77,26 @@ class ApplicationError(exceptions.APIException):
         self.headers = headers or {}
 
 
+# Titles of the problem types, translated; others fall back to the HTTP reason phrase.
+_TITLES = {
+    400: _("Bad Request"),
+    401: _("Unauthorized"),
+    403: _("Forbidden"),
+    404: _("Not Found"),
+    405: _("Method Not Allowed"),
+    406: _("Not Acceptable"),
+    409: _("Conflict"),
+    410: _("Gone"),
+    413: _("Request Entity Too Large"),
+    415: _("Unsupported Media Type"),
+    422: _("Unprocessable Entity"),
+    423: _("Locked"),
+    429: _("Too Many Requests"),
+    500: _("Internal Server Error"),
+    503: _("Service Unavailable"),
+}
+
+
 def problem_body(
     *,
     status_code: int,
@@ -87,7 +107,7 @@ def problem_body(
 ) -> dict[str, Any]:
     body: dict[str, Any] = {
         "type": f"urn:vss:error:{code}",
-        "title": HTTPStatus(status_code).phrase,
+        "title": str(_TITLES.get(status_code, HTTPStatus(status_code).phrase)),
         "status": status_code,
         "detail": str(detail),
         "code": str(code),

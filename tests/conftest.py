@@ -95,3 +95,47 @@ def _clear_locmem_cache() -> Iterator[None]:
     caches["default"].clear()
     yield
     caches["default"].clear()
+
+
+@pytest.fixture
+def celery_redis_worker(redis_url):
+    """A real Celery worker thread consuming from Redis; tasks are not eager inside."""
+    import redis
+    from celery.contrib.testing import tasks  # noqa: F401 - registers celery.ping
+    from celery.contrib.testing.worker import start_worker
+
+    from api.celery import app
+
+    redis.Redis.from_url(redis_url).flushdb()
+    saved = {
+        key: app.conf[key]
+        for key in (
+            "broker_url",
+            "result_backend",
+            "task_always_eager",
+            "broker_connection_retry_on_startup",
+        )
+    }
+    app.conf.update(
+        broker_url=redis_url,
+        result_backend=redis_url,
+        task_always_eager=False,
+        broker_connection_retry_on_startup=False,
+    )
+    _forget_celery_connections(app)
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=True, shutdown_timeout=10) as worker:
+            yield worker
+    finally:
+        app.conf.update(saved)
+        _forget_celery_connections(app)
+        redis.Redis.from_url(redis_url).flushdb()
+
+
+def _forget_celery_connections(app) -> None:
+    """Celery caches its result backend (per thread) and broker pools on first use; after a
+    configuration change they must be rebuilt from the new settings."""
+    if hasattr(app._local, "backend"):
+        del app._local.backend
+    app._pool = None
+    app.amqp._producer_pool = None

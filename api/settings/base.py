@@ -44,7 +44,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "accounts.apps.AdminConfig",  # django.contrib.admin with the 2FA-aware site (accounts)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework_simplejwt",
     "rest_framework_simplejwt.token_blacklist",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     # Our apps, in dependency order: each may import only those above it.
@@ -70,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -138,6 +141,7 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
@@ -175,7 +179,7 @@ STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # --- API conventions ------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "accounts.authentication.SessionJWTAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
@@ -235,6 +239,38 @@ SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
 SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_KEY = os.environ.get("SMS_GATEWAY_KEY", "")
 PUSH_BACKEND = os.environ.get("PUSH_BACKEND", "console")
+
+# --- Accounts ------------------------------------------------------------------------------
+# Lockout: after LOGIN_MAX_FAILURES failed logins for one account within LOGIN_FAILURE_WINDOW,
+# it is locked for LOCK_BASE_SECONDS, doubling with each further lock (capped).
+ACCOUNTS_LOGIN_MAX_FAILURES = env_int("ACCOUNTS_LOGIN_MAX_FAILURES", 5)
+ACCOUNTS_LOGIN_FAILURE_WINDOW_SECONDS = env_int("ACCOUNTS_LOGIN_FAILURE_WINDOW_SECONDS", 900)
+ACCOUNTS_LOCK_BASE_SECONDS = env_int("ACCOUNTS_LOCK_BASE_SECONDS", 300)
+ACCOUNTS_LOCK_MAX_SECONDS = env_int("ACCOUNTS_LOCK_MAX_SECONDS", 86400)
+# OTP challenges sent by SMS.
+ACCOUNTS_OTP_TTL_SECONDS = env_int("ACCOUNTS_OTP_TTL_SECONDS", 300)
+ACCOUNTS_OTP_MAX_ATTEMPTS = env_int("ACCOUNTS_OTP_MAX_ATTEMPTS", 5)
+ACCOUNTS_OTP_RESEND_COOLDOWN_SECONDS = env_int("ACCOUNTS_OTP_RESEND_COOLDOWN_SECONDS", 60)
+ACCOUNTS_OTP_DAILY_CAP_PER_PHONE = env_int("ACCOUNTS_OTP_DAILY_CAP_PER_PHONE", 10)
+ACCOUNTS_OTP_DAILY_CAP_PER_IP = env_int("ACCOUNTS_OTP_DAILY_CAP_PER_IP", 50)
+# A rotated refresh token presented again after this grace revokes its whole session; within
+# it (two requests of one app racing), the late one is refused without revoking anything.
+ACCOUNTS_REFRESH_REUSE_GRACE_SECONDS = env_int("ACCOUNTS_REFRESH_REUSE_GRACE_SECONDS", 10)
+# Revoked sessions are kept this long for the record, then pruned.
+ACCOUNTS_SESSION_RETENTION_DAYS = env_int("ACCOUNTS_SESSION_RETENTION_DAYS", 30)
+# A phone change takes effect this long after its approval.
+PHONE_CHANGE_COOLING_OFF = timedelta(hours=env_int("PHONE_CHANGE_COOLING_OFF_HOURS", 24))
+# Whether the admin site requires a verified TOTP device (on in production).
+ADMIN_REQUIRE_2FA = env_bool("ADMIN_REQUIRE_2FA", False)
+OTP_TOTP_ISSUER = "VSS"
+CELERY_BEAT_SCHEDULE["accounts-prune"] = {
+    "task": "accounts.tasks.accounts_prune",
+    "schedule": timedelta(days=1),
+}
+CELERY_BEAT_SCHEDULE["accounts-phone-changes-apply"] = {
+    "task": "accounts.tasks.phone_changes_apply",
+    "schedule": timedelta(minutes=5),
+}
 
 # --- Contributions -------------------------------------------------------------------------
 # Largest declaration file accepted by POST /api/v1/agency/imports (bytes).

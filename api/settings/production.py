@@ -32,3 +32,4 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "http")
 PUSH_BACKEND = os.environ.get("PUSH_BACKEND", "fcm")
+ADMIN_REQUIRE_2FA = env_bool("ADMIN_REQUIRE_2FA", True)

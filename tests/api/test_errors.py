@@ -154,3 +154,26 @@ def test_model_validation_error_is_400_with_fields(api_client: APIClient):
 
     body = assert_problem(response, 400, "invalid")
     assert body["errors"][0]["field"] == "phone"
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "detail"),
+    [
+        ("vi", "Chưa xác thực", "Chưa cung cấp thông tin xác thực."),
+        ("en", "Unauthorized", "Authentication credentials were not provided."),
+        ("vi-VN,vi;q=0.9,en;q=0.8", "Chưa xác thực", "Chưa cung cấp thông tin xác thực."),
+    ],
+)
+def test_errors_follow_accept_language(api_client: APIClient, language, title, detail):
+    response = api_client.get("/private", HTTP_ACCEPT_LANGUAGE=language)
+
+    body = assert_problem(response, 401, "not_authenticated")
+    assert (body["title"], body["detail"]) == (title, detail)
+
+
+def test_field_errors_are_translated(api_client: APIClient):
+    response = api_client.post("/echo", {}, format="json", HTTP_ACCEPT_LANGUAGE="vi")
+
+    body = assert_problem(response, 400, "invalid")
+    assert body["detail"] == "Yêu cầu có trường không hợp lệ."
+    assert {e["detail"] for e in body["errors"]} == {"Trường này là bắt buộc."}

@@ -1,0 +1,109 @@
+"""Login: throttled per IP by the view, locked per account here, both before any hashing."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import update_last_login
+from django.db import transaction
+from django.utils.translation import gettext as _
+from rest_framework import status
+
+from accounts.error_codes import AccountsErrorCode
+from accounts.lockout import (
+    lockout_key,
+    lockout_remaining,
+    login_failure_register,
+    login_failures_clear,
+)
+from accounts.models import User
+from accounts.selectors import user_find_by_identifier
+from accounts.services.audit import audit_event_record
+from accounts.services.sessions import TokenPair, session_start
+from accounts.totp import totp_required_for, totp_verify
+from api.exceptions import ApplicationError
+
+
+def account_locked_error(seconds: int) -> ApplicationError:
+    return ApplicationError(
+        code=AccountsErrorCode.ACCOUNT_LOCKED,
+        detail=_("Too many failed sign-ins. The account is locked for a while."),
+        status_code=status.HTTP_423_LOCKED,
+        extra={"retry_after": seconds},
+        headers={"Retry-After": str(seconds)},
+    )
+
+
+def _invalid_credentials() -> ApplicationError:
+    return ApplicationError(
+        code=AccountsErrorCode.INVALID_CREDENTIALS,
+        detail=_("The username or password is incorrect."),
+        status_code=status.HTTP_401_UNAUTHORIZED,
+    )
+
+
+def login_attempt(
+    *,
+    username: str,
+    password: str,
+    otp: str = "",
+    device_name: str = "",
+    ip: str | None = None,
+    user_agent: str = "",
+) -> TokenPair:
+    """Check credentials and open a session. Raises ``account_locked`` (423) before hashing
+    when the account is locked, ``invalid_credentials`` (401) otherwise."""
+    user = user_find_by_identifier(identifier=username.strip())
+    key = lockout_key(user.username if user is not None else username)
+    remaining = lockout_remaining(key)
+    if remaining:
+        raise account_locked_error(remaining)
+    if user is None:
+        User().set_password(password)  # same hashing cost as a real check: no timing oracle
+        ok = False
+    else:
+        ok = user.check_password(password) and user.is_active
+    if ok and user is not None and totp_required_for(user) and not totp_verify(user, otp):
+        ok = False
+    if not ok or user is None:
+        locked_for = _login_failed(user=user, username=username, key=key, ip=ip)
+        if locked_for:
+            raise account_locked_error(locked_for)
+        raise _invalid_credentials()
+    return _login_succeeded(
+        user=user, key=key, device_name=device_name, ip=ip, user_agent=user_agent
+    )
+
+
+@transaction.atomic
+def _login_failed(*, user: User | None, username: str, key: str, ip: str | None) -> int:
+    audit_event_record(
+        action="login_failed", target_user=user, ip=ip, data={"username": username[:150]}
+    )
+    locked_for = login_failure_register(key)
+    if locked_for:
+        audit_event_record(
+            action="account_locked",
+            target_user=user,
+            ip=ip,
+            data={"username": username[:150], "seconds": locked_for},
+        )
+    return locked_for
+
+
+@transaction.atomic
+def _login_succeeded(
+    *, user: User, key: str, device_name: str, ip: str | None, user_agent: str
+) -> TokenPair:
+    session, tokens = session_start(
+        user=user, device_name=device_name, ip=ip, user_agent=user_agent
+    )
+    update_last_login(User, user)
+    audit_event_record(
+        action="login_succeeded",
+        actor=user,
+        target_user=user,
+        object_type="session",
+        object_id=str(session.pk),
+        ip=ip,
+    )
+    login_failures_clear(key)
+    return tokens

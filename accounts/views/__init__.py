@@ -1,0 +1,1 @@
+"""HTTP endpoints of the accounts app: auth (public and session), me (citizen), support."""
