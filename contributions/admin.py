@@ -1,9 +1,60 @@
 from django.contrib import admin
 
-from contributions.models import Employer
+from contributions.models import (
+    BenefitPayment,
+    ContributionRate,
+    ContributionRecord,
+    Declaration,
+    Employer,
+    ImportJob,
+    ReferenceAmount,
+)
 
 
 @admin.register(Employer)
 class EmployerAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "province_code")
     search_fields = ("=code", "name")
+
+
+@admin.register(ContributionRate)
+class ContributionRateAdmin(admin.ModelAdmin):
+    list_display = ("scheme", "component", "payer", "rate_bp", "effective_from", "effective_to")
+    list_filter = ("scheme", "payer")
+
+
+@admin.register(ReferenceAmount)
+class ReferenceAmountAdmin(admin.ModelAdmin):
+    list_display = ("kind", "amount", "effective_from")
+    list_filter = ("kind",)
+
+
+@admin.register(Declaration)
+class DeclarationAdmin(admin.ModelAdmin):
+    list_display = ("id", "file_name", "status", "rows_total", "rows_written", "created_at")
+    readonly_fields = [f.name for f in Declaration._meta.fields]
+
+
+@admin.register(ContributionRecord)
+class ContributionRecordAdmin(admin.ModelAdmin):
+    list_display = ("insuree", "month", "scheme", "employer", "salary_base", "status")
+    list_filter = ("scheme", "status")
+    raw_id_fields = ("insuree", "employer", "declaration")
+    # search by exact insuree id only: the table is big and partitioned by insuree
+    search_fields = ("=insuree__id",)
+    show_full_result_count = False
+
+
+@admin.register(BenefitPayment)
+class BenefitPaymentAdmin(admin.ModelAdmin):
+    list_display = ("insuree", "kind", "amount", "paid_on", "method", "decision_number", "status")
+    list_filter = ("kind", "status")
+    raw_id_fields = ("insuree",)
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = ("id", "file_name", "status", "declaration", "created_at", "finished_at")
+    list_filter = ("status",)
+    exclude = ("content",)
+    readonly_fields = [f.name for f in ImportJob._meta.fields if f.name != "content"]

@@ -272,6 +272,10 @@ CELERY_BEAT_SCHEDULE["accounts-phone-changes-apply"] = {
     "schedule": timedelta(minutes=5),
 }
 
+# --- Contributions -------------------------------------------------------------------------
+# Largest declaration file accepted by POST /api/v1/agency/imports (bytes).
+CONTRIBUTIONS_IMPORT_MAX_BYTES = env_int("CONTRIBUTIONS_IMPORT_MAX_BYTES", 64 * 1024 * 1024)
+
 # --- Security headers (tightened further in production.py) ----------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -1,0 +1,1 @@
+"""HTTP views: one APIView per operation (citizen reads, statements, agency imports)."""

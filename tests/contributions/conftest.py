@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from contributions.months import month_add
+from tests.contributions.factories import ContributionRecordFactory, EmployerFactory
+
+
+@pytest.fixture
+def employer(db):
+    return EmployerFactory(code="TA0101A", name="Công ty TNHH Phần mềm Sông Hồng")
+
+
+@pytest.fixture
+def other_employer(db):
+    return EmployerFactory(code="TA0102B", name="Công ty Cổ phần Dệt may Hà Đông")
+
+
+@pytest.fixture
+def make_months():
+    """Create compulsory months for an insuree: ``make_months(insuree, date(2020, 1, 1), 12)``."""
+
+    def make(insuree, first: date, count: int, **fields):
+        return [
+            ContributionRecordFactory(insuree=insuree, month=month_add(first, offset), **fields)
+            for offset in range(count)
+        ]
+
+    return make
