@@ -232,6 +232,15 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Several models have a "status" field with different choices: name each enum.
+    "ENUM_NAME_OVERRIDES": {
+        "CardStatusEnum": "healthcards.models.CardStatus",
+        "CardCaseStatusEnum": "healthcards.models.CardCaseStatus",
+        "ContributionStatusEnum": "contributions.models.RecordStatus",
+        "BenefitStatusEnum": "contributions.models.BenefitStatus",
+        "DeclarationStatusEnum": "contributions.models.DeclarationStatus",
+        "ImportJobStatusEnum": "contributions.models.ImportJobStatus",
+    },
 }
 
 # --- Domain settings ------------------------------------------------------------------------
