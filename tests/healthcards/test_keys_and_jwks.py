@@ -141,7 +141,7 @@ def test_a_compromised_key_is_withdrawn_and_replaced(
     token = issue(citizen_client, card)
     kid = jwt.get_unverified_header(token)["kid"]
 
-    rotate("--compromised", kid)
+    rotate(f"--compromised={kid}")  # key ids may start with "-": always the "=" form
 
     kids = {key["kid"] for key in api_client.get(JWKS).json()["keys"]}
     assert kid not in kids
@@ -223,3 +223,15 @@ def test_a_key_withdrawn_by_another_process_stops_verifying_within_a_second(
     keyring._keyring.checked_at -= keyring.VERSION_CHECK_SECONDS + 0.1
 
     assert verify(clinic_client, token) == "bad_signature"
+
+
+def test_a_key_id_starting_with_a_dash_can_be_withdrawn(monkeypatch):
+    from healthcards.models import HealthCardSigningKey as Key
+
+    rotate()
+    key = Key.objects.order_by("-created_at").first()
+    Key.objects.filter(pk=key.pk).update(kid="-" + key.kid[1:])
+
+    rotate(f"--compromised=-{key.kid[1:]}")
+
+    assert Key.objects.get(pk=key.pk).compromised_at is not None

@@ -1,4 +1,7 @@
-"""``manage.py rotate_healthcard_key [--compromised KID] [--key-file PATH]``."""
+"""``manage.py rotate_healthcard_key [--compromised=KID] [--key-file PATH]``.
+
+Key ids are base64url and may start with ``-``: pass them as ``--compromised=KID``.
+"""
 
 from __future__ import annotations
 
@@ -15,12 +18,14 @@ class Command(BaseCommand):
     help = (
         "Make a new health-card signing key current (the private key goes to "
         "HEALTHCARD_SIGNING_KEY_FILE or --key-file). QRs signed by the previous key stay "
-        "verifiable until they expire. With --compromised KID, withdraw that key at once: "
+        "verifiable until they expire. With --compromised=KID, withdraw that key at once: "
         "everything it signed stops verifying; if it was current, a new key replaces it."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--compromised", metavar="KID", help="Withdraw this key now.")
+        parser.add_argument(
+            "--compromised", metavar="KID", help="Withdraw this key now (write --compromised=KID)."
+        )
         parser.add_argument("--key-file", type=Path, help="Write the new private key here.")
 
     def handle(self, *args: Any, **options: Any) -> None:
