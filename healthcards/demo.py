@@ -32,7 +32,7 @@ DEMO_FACILITIES = [
 ]
 # social insurance number -> group, benefit level, registered facility, five-year date
 DEMO_CARDS = [
-    ("0123456789", "HC", 4, "01001", date(2021, 3, 1)),
+    ("0123456789", "DN", 4, "01001", date(2021, 3, 1)),  # employee of an enterprise
     ("0123456790", "DN", 4, "01C54", None),
     ("0123456791", "TE", 1, "01C54", None),
 ]
