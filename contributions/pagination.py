@@ -32,7 +32,6 @@ class MonthIdCursorPagination(CursorPagination):
     ordering = "-month"  # informative: the keyset orders on (-month, -id)
     page_size = 50
     max_page_size = 200
-    invalid_cursor_message = "Invalid cursor"
 
     def paginate_queryset(
         self, queryset: Any, request: Request, view: APIView | None = None

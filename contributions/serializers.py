@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from contributions.models import BenefitKind, RecordStatus, Scheme
@@ -103,14 +104,16 @@ def history_query_parse(params: Any) -> dict[str, Any]:
     if employer:
         if len(employer) > EMPLOYER_CODE_MAX:
             errors["employer"] = [
-                f"Ensure this field has no more than {EMPLOYER_CODE_MAX} characters."
+                _("Ensure this field has no more than {max_length} characters.").format(
+                    max_length=EMPLOYER_CODE_MAX
+                )
             ]
         query["employer"] = employer
     if params.get("insuree"):
         try:
             query["insuree"] = uuid.UUID(params["insuree"])
         except ValueError:
-            errors["insuree"] = ["Must be a valid UUID."]
+            errors["insuree"] = [_("Must be a valid UUID.")]
     if errors:
         raise serializers.ValidationError(errors)
     return query

@@ -11,6 +11,7 @@ from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import status
 
 from accounts.selectors import user_ids_by_insuree_ids
@@ -87,7 +88,7 @@ def _previous_import(digest: str, idempotency_key: str | None) -> Declaration | 
     if previous is not None and idempotency_key and previous.file_sha256 != digest:
         raise ApplicationError(
             code=Code.IDEMPOTENCY_KEY_REUSED,
-            detail="This Idempotency-Key was used for a different file.",
+            detail=_("This Idempotency-Key was used for a different file."),
             status_code=status.HTTP_409_CONFLICT,
             extra={"declaration_id": previous.pk},
         )
@@ -100,7 +101,7 @@ def declaration_check(
     """Read and check every row; a few queries in all: insurees, employers, rates."""
     numbered = _numbered_rows(content)
     if not numbered:
-        raise ApplicationError(code=Code.IMPORT_EMPTY, detail="The file has no data row.")
+        raise ApplicationError(code=Code.IMPORT_EMPTY, detail=_("The file has no data row."))
     raw_rows = [raw for _, raw in numbered]
     sins = sorted({row.get("social_insurance_number", "").strip() for row in raw_rows})
     codes = {row.get("employer_code", "").strip() for row in raw_rows} - {""}
@@ -135,7 +136,7 @@ def _numbered_rows(content: bytes) -> list[tuple[int, dict[str, str]]]:
         raise ApplicationError(code=Code.IMPORT_FILE_UNREADABLE, detail=str(error)) from error
     except csv.Error as error:
         raise ApplicationError(
-            code=Code.IMPORT_FILE_UNREADABLE, detail="The file is not a readable CSV."
+            code=Code.IMPORT_FILE_UNREADABLE, detail=_("The file is not a readable CSV.")
         ) from error
 
 

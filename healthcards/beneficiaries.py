@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 CARD_NUMBER_RE = re.compile(r"^[A-Z]{2}[1-5][0-9]{2}[0-9]{10}$")
 
 # Beneficiary group codes (mã đối tượng) and a short description.
@@ -112,12 +114,12 @@ def card_number_problems(
 ) -> list[str]:
     """Why a card number is not acceptable (empty list when it is)."""
     if not isinstance(number, str) or not CARD_NUMBER_RE.match(number):
-        return ["A card number is 2 capital letters, a benefit digit 1-5, 2 digits, 10 digits."]
+        return [_("A card number is 2 capital letters, a benefit digit 1-5, 2 digits, 10 digits.")]
     problems = []
     if number[:2] not in BENEFICIARY_GROUPS:
-        problems.append(f"{number[:2]} is not a known beneficiary group.")
+        problems.append(_("{group} is not a known beneficiary group.").format(group=number[:2]))
     if group is not None and number[:2] != group:
-        problems.append("The card number's group differs from the card's beneficiary group.")
+        problems.append(_("The card number's group differs from the card's beneficiary group."))
     if sin is not None and number[5:] != sin:
-        problems.append("The last 10 digits must be the holder's social insurance number.")
+        problems.append(_("The last 10 digits must be the holder's social insurance number."))
     return problems

@@ -133,9 +133,13 @@ class HealthCard(models.Model):
         number = self.card_number or ""
         if len(number) == 15:
             if number[2] != str(self.benefit_level):
-                problems.append("The card number's benefit digit differs from the benefit level.")
+                problems.append(
+                    str(_("The card number's benefit digit differs from the benefit level."))
+                )
             if number[3:5] != self.province_code:
-                problems.append("The card number's province differs from the card's province.")
+                problems.append(
+                    str(_("The card number's province differs from the card's province."))
+                )
         if problems:
             raise ValidationError({"card_number": problems})
 

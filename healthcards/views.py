@@ -103,7 +103,7 @@ class HealthCardQrApi(APIView):
         if image_format not in (None, "json", "png", "svg"):
             raise ApplicationError(
                 code=HealthCardErrorCode.QR_FORMAT_UNSUPPORTED,
-                detail=gettext("format is json, png or svg."),
+                detail=gettext("The format is json, png or svg."),
             )
         return super().perform_content_negotiation(request, force)
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import Http404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiRequest, extend_schema
 from rest_framework import serializers, status
@@ -44,7 +45,7 @@ def _uploaded_bytes(request: Request) -> tuple[bytes, str]:
     else:
         upload = request.FILES.get("file")
         if upload is None:
-            raise serializers.ValidationError({"file": ["Attach the CSV as the field 'file'."]})
+            raise serializers.ValidationError({"file": [_("Attach the CSV as the field 'file'.")]})
         if upload.size is not None and upload.size > limit:
             raise _too_large(limit)
         content, name = upload.read(), upload.name or ""
@@ -56,7 +57,7 @@ def _uploaded_bytes(request: Request) -> tuple[bytes, str]:
 def _too_large(limit: int) -> ApplicationError:
     return ApplicationError(
         code=Code.IMPORT_FILE_TOO_LARGE,
-        detail=f"The file is larger than {limit} bytes.",
+        detail=_("The file is larger than {limit} bytes.").format(limit=limit),
         status_code=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     )
 
@@ -98,7 +99,7 @@ class DeclarationImportApi(APIView):
         key = request.headers.get("Idempotency-Key") or None
         if key is not None and len(key) > MAX_KEY_LENGTH:
             raise serializers.ValidationError(
-                {"Idempotency-Key": [f"At most {MAX_KEY_LENGTH} characters."]}
+                {"Idempotency-Key": [_("At most {limit} characters.").format(limit=MAX_KEY_LENGTH)]}
             )
         content, name = _uploaded_bytes(request)
         if query.validated_data["async"]:

@@ -143,7 +143,7 @@ def test_a_suspended_card_gets_no_qr_in_either_language(citizen, language, detai
     ("language", "detail"),
     [
         ("vi", "Định dạng (format) phải là json, png hoặc svg."),
-        ("en", "format is json, png or svg."),
+        ("en", "The format is json, png or svg."),
     ],
 )
 def test_an_unsupported_qr_format_is_explained_in_either_language(citizen, language, detail):
