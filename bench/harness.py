@@ -55,10 +55,13 @@ def _free_port() -> int:
 
 
 @contextmanager
-def server(workers: int | None = None, threads: int = 1) -> Iterator[int]:
-    """Run gunicorn with bench.settings; yield its port; stop it afterwards."""
+def server(
+    workers: int | None = None, threads: int = 1, env: dict[str, str] | None = None
+) -> Iterator[int]:
+    """Run gunicorn with bench.settings (and ``env`` over the environment, e.g. another
+    ``DATABASE_URL``); yield its port; stop it afterwards."""
     port = _free_port()
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    env = {**os.environ, **(env or {}), "DJANGO_SETTINGS_MODULE": "bench.settings"}
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and gunicorn
         [
             sys.executable,

@@ -12,14 +12,17 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench.harness import ROOT, get, load, post_json, ratio_line, server
+from bench import history_data
+from bench.harness import ROOT, LoadResult, get, load, post_json, ratio_line, server
 
 DEMO_USER = "0123456789"
 DEMO_PASSWORD = "Demo@2026"  # noqa: S105 - the published demo password
 
 
-def manage(*args: str) -> None:
+def manage(*args: str, database_url: str | None = None) -> None:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    if database_url:
+        env["DATABASE_URL"] = database_url
     subprocess.run(  # noqa: S603 - our own manage.py
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True
     )
@@ -158,12 +161,121 @@ def qr_image() -> None:
     print(ratio_line("cached QR PNG vs framework floor", cached, floor, 0.7))
 
 
+HISTORY_SIZES = (("100k", "_100k", 99), ("10M", "", 9_999))  # name, db suffix, insurees
+
+
+def _combined(results: list[LoadResult]) -> LoadResult:
+    return LoadResult(
+        sum(r.requests for r in results),
+        sum(r.errors for r in results),
+        sum(r.seconds for r in results),
+        [latency for r in results for latency in r.latencies_ms],
+    )
+
+
+def history_queries(token: str, path: str) -> tuple[int, Any]:
+    """SQL queries of one history request, counted in-process (DATABASE_URL's database)."""
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_HOST="127.0.0.1")
+    client.get(path)  # warm: first-request setup is not the steady state
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    if response.status_code != 200:
+        raise RuntimeError(f"GET {path}: {response.status_code}")
+    return len(queries), response.json()
+
+
+def history(rounds: int = 2, seconds: float = 4.0) -> None:
+    """Contribution history (first page, 50 rows) against the data and framework floors,
+    with about 100k and 10M rows in the table."""
+    base_url = os.environ.get("DATABASE_URL", "")
+    if not base_url.startswith("postgres"):
+        print("history needs PostgreSQL (DATABASE_URL=postgres://...); skipped")
+        return
+    datasets = []
+    for name, suffix, insurees in HISTORY_SIZES:
+        url = history_data.sibling_url(base_url, suffix)
+        if suffix:
+            history_data.ensure_database(url)
+            manage("migrate", "--noinput", "-v", "0", database_url=url)
+            manage("seed_demo", database_url=url)
+        data = history_data.load(url, name=name, insurees=insurees, subject_username=DEMO_USER)
+        how = "loaded now" if data.loaded_now else "already loaded; it took"
+        print(
+            f"{name}: {data.records:,} rows, {data.insurees:,} synthetic insurees "
+            f"({how} {data.load_seconds:.0f} s)"
+        )
+        datasets.append((name, data))
+
+    measured: dict[str, dict[str, LoadResult]] = {}
+    for name, data in datasets:
+        history_path = "/api/v1/contributions/"
+        floor_path = f"/bench/floor/data/{data.subject_insuree_id}"
+        with server(env={"DATABASE_URL": data.url}) as port:
+            token = login(port)
+            runs: dict[str, list[LoadResult]] = {"data": [], "framework": [], "history": []}
+            subjects = {
+                "data": get(floor_path),
+                "framework": get("/bench/floor/framework", token),
+                "history": get(history_path, token),
+            }
+            for _ in range(rounds):  # alternate, so drift hits all three alike
+                for key, request in subjects.items():
+                    runs[key].append(load(port, request, clients=8, seconds=seconds))
+            single = load(port, get(history_path, token), clients=1, seconds=seconds)
+        results = {key: _combined(value) for key, value in runs.items()}
+        results["history_1"] = single
+        measured[name] = results
+        print(f"\n{name} rows (8 clients, {rounds} x {seconds:.0f} s each, alternating)")
+        print(f"  data floor (raw query + orjson)          {results['data'].summary()}")
+        print(f"  framework floor (authenticated constant) {results['framework'].summary()}")
+        print(f"  history page (50 rows)                   {results['history'].summary()}")
+        print(f"  history page, 1 client                   {single.summary()}")
+        for label, key, floor in (
+            ("framework floor vs data floor", "framework", "data"),
+            ("history vs framework floor", "history", "framework"),
+        ):
+            ratio = results[key].throughput / results[floor].throughput
+            print(f"  {label:<40} {ratio:5.2f}x")
+        print("  " + ratio_line("history vs data floor", results["history"], results["data"], 0.8))
+
+    small, large = measured["100k"], measured["10M"]
+    print()
+    for label, key, p in (
+        ("p50, 1 client", "history_1", 50),
+        ("p99, 1 client", "history_1", 99),
+        ("p50, 8 clients", "history", 50),
+    ):
+        growth = large[key].percentile(p) / small[key].percentile(p)
+        verdict = "meets" if growth <= 1.2 else "ABOVE"
+        print(
+            f"history latency 10M vs 100k ({label}): {large[key].percentile(p):.2f} ms vs "
+            f"{small[key].percentile(p):.2f} ms = {growth:.2f}x (target <= 1.20x: {verdict})"
+        )
+    with server() as port:
+        token = login(port)
+    first, body = history_queries(token, "/api/v1/contributions/")
+    following, _body = history_queries(token, body["next"].split("127.0.0.1", 1)[1])
+    filtered, _body = history_queries(token, "/api/v1/contributions/?scheme=health&from=2010-01")
+    print(
+        f"SQL queries per history request: {first} (first page), {following} (next page), "
+        f"{filtered} (filtered)"
+    )
+
+
 ALL: dict[str, Callable[[], None]] = {
     "framework_floor": framework_floor,
     "login": login_throughput,
     "clinic_verify": clinic_verify,
     "offline_verify": offline_verify,
     "qr_image": qr_image,
+    "history": history,
 }
 
 __all__ = ["ALL", "prepare", "ratio_line"]

@@ -84,7 +84,8 @@ class MonthIdCursorPagination(CursorPagination):
             return remove_query_param(self._url, self.cursor_query_param)
         return self._link("p", self.page[0])
 
+    def get_paginated_body(self, data: Any) -> dict[str, Any]:
+        return {"next": self.get_next_link(), "previous": self.get_previous_link(), "results": data}
+
     def get_paginated_response(self, data: Any) -> Response:
-        return Response(
-            {"next": self.get_next_link(), "previous": self.get_previous_link(), "results": data}
-        )
+        return Response(self.get_paginated_body(data))
