@@ -51,11 +51,12 @@ class SlidingWindowCounterMixin(throttling.SimpleRateThrottle):
 
     def _increment(self, key: str, *, ttl: int) -> None:
         # The counter lives two windows: it is the "previous" one during the next window.
-        if not self.cache.add(key, 1, timeout=ttl):
-            try:
-                self.cache.incr(key)
-            except ValueError:  # expired between add and incr
-                self.cache.add(key, 1, timeout=ttl)
+        # Incrementing first costs one round trip on Redis in the common case.
+        try:
+            self.cache.incr(key)
+        except ValueError:  # first request of this window
+            if not self.cache.add(key, 1, timeout=ttl):
+                self.cache.incr(key)  # another request created it meanwhile
 
     def _wait_for(self, previous: int, estimate: float, elapsed: float) -> float:
         """Seconds until the estimate drops below the limit, assuming no new requests."""

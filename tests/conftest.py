@@ -80,7 +80,7 @@ def redis_cache(settings, redis_url) -> Iterator[str]:
     redis.Redis.from_url(redis_url).flushdb()
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "api.cache.RedisCache",
             "LOCATION": redis_url,
             "KEY_PREFIX": "test",
         }

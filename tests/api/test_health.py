@@ -29,7 +29,7 @@ def test_readyz_with_redis_cache(client, redis_cache):
 def test_readyz_is_503_when_the_cache_is_unreachable(client, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "api.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
         }
     }
