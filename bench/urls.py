@@ -54,3 +54,9 @@ urlpatterns = [
     path("bench/floor/data/<int:insuree_id>", data_floor),
     path("", include("api.urls")),
 ]
+
+# Errors outside DRF answer problem+json here too, as with the project's own URLs.
+handler400 = "api.exceptions.bad_request_view"
+handler403 = "api.exceptions.permission_denied_view"
+handler404 = "api.exceptions.not_found_view"
+handler500 = "api.exceptions.server_error_view"
