@@ -98,21 +98,26 @@ def _demo_scans(cards: dict[str, HealthCard], operator: Any) -> None:
         return
     now = timezone.localtime()
     facilities = {facility.code: facility for facility in Facility.objects.all()}
-    ScanEvent.objects.bulk_create(
-        ScanEvent(
-            card=cards[sin],
-            insuree_id=cards[sin].insuree_id,
-            facility=facilities[code],
-            operator=operator,
-            scanned_at=(now - timedelta(days=days)).replace(
-                hour=hour, minute=15, second=0, microsecond=0
-            ),
-            result=result,
-            source=ScanSource.SIGNED_QR,
+    scans = []
+    for sin, code, days, hour, result in DEMO_SCANS:
+        if sin not in cards:
+            continue
+        scanned_at = (now - timedelta(days=days)).replace(
+            hour=hour, minute=15, second=0, microsecond=0
         )
-        for sin, code, days, hour, result in DEMO_SCANS
-        if sin in cards
-    )
+        scans.append(
+            ScanEvent(
+                card=cards[sin],
+                insuree_id=cards[sin].insuree_id,
+                facility=facilities[code],
+                operator=operator,
+                scanned_at=scanned_at,
+                notified_at=scanned_at,  # history: nobody is to be told again
+                result=result,
+                source=ScanSource.SIGNED_QR,
+            )
+        )
+    ScanEvent.objects.bulk_create(scans)
 
 
 def seed_synthetic(ctx: DemoContext, insuree_ids: list[int]) -> None:

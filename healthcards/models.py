@@ -187,11 +187,18 @@ class ScanEvent(models.Model):
     scanned_at = models.DateTimeField(default=timezone.now)
     result = models.CharField(max_length=16, choices=ScanResult.choices)
     source = models.CharField(max_length=12, choices=ScanSource.choices)
+    # When the holder was told (batched by a beat task in production); null until then.
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering: ClassVar = ["-scanned_at", "-id"]
         indexes: ClassVar = [
             models.Index(fields=["card", "-scanned_at"], name="scanevent_card_time_idx"),
+            models.Index(
+                fields=["scanned_at"],
+                name="scanevent_unnotified_idx",
+                condition=models.Q(notified_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

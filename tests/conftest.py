@@ -139,3 +139,24 @@ def _forget_celery_connections(app) -> None:
         del app._local.backend
     app._pool = None
     app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def broker_down():
+    """Celery publishing to a broker that is not there (nothing listens on port 1)."""
+    from api.celery import app
+
+    changes = {
+        "broker_url": "redis://127.0.0.1:1/0",
+        "task_always_eager": False,
+        "task_publish_retry": False,
+        "broker_connection_retry": False,
+        "broker_connection_timeout": 1,
+        "broker_transport_options": {"max_retries": 0},
+    }
+    saved = {key: app.conf[key] for key in changes}
+    app.conf.update(changes)
+    _forget_celery_connections(app)
+    yield
+    app.conf.update(saved)
+    _forget_celery_connections(app)

@@ -44,5 +44,7 @@ def sms_send_task(phone: str, text: str) -> None:
 
 
 def sms_queue(*, phone: str, text: str) -> None:
-    """Send an SMS once the current transaction commits (nothing if it rolls back)."""
-    transaction.on_commit(lambda: sms_send_task.delay(phone, text))
+    """Send an SMS once the current transaction commits (nothing if it rolls back). If the
+    broker cannot take the task, the failure is logged and the request still answers: the
+    citizen can ask for a new code once the resend cooldown has passed."""
+    transaction.on_commit(lambda: sms_send_task.delay(phone, text), robust=True)

@@ -329,3 +329,14 @@ HEALTHCARD_KEYRING_REFRESH_SECONDS = env_int("HEALTHCARD_KEYRING_REFRESH_SECONDS
 HEALTHCARD_VERIFY_MAX_LENGTH = env_int("HEALTHCARD_VERIFY_MAX_LENGTH", 4096)
 # How long a process remembers which facility a clinic user acts for.
 HEALTHCARD_OPERATOR_CACHE_SECONDS = env_int("HEALTHCARD_OPERATOR_CACHE_SECONDS", 60)
+# Scan notifications: with a worker, a beat task tells holders about new scans every
+# HEALTHCARD_SCAN_NOTIFY_SECONDS, so clinic verify never waits on the broker; without one
+# (eager Celery: development, tests) a task runs right after each verify's commit.
+HEALTHCARD_SCAN_NOTIFY_BATCHED = env_bool(
+    "HEALTHCARD_SCAN_NOTIFY_BATCHED", not CELERY_TASK_ALWAYS_EAGER
+)
+HEALTHCARD_SCAN_NOTIFY_SECONDS = env_int("HEALTHCARD_SCAN_NOTIFY_SECONDS", 10)
+CELERY_BEAT_SCHEDULE["healthcards-scans-notify"] = {
+    "task": "healthcards.tasks.scans_notify_pending_task",
+    "schedule": timedelta(seconds=HEALTHCARD_SCAN_NOTIFY_SECONDS),
+}

@@ -82,6 +82,23 @@ def scan_notice(scan: ScanEvent, card: HealthCard, facility: Facility) -> dict[s
     }
 
 
+@transaction.atomic
+def scans_notify_pending(*, limit: int = 500) -> int:
+    """Tell holders about scans not notified yet, oldest first, at most ``limit`` of them;
+    return how many. Rows are locked with SKIP LOCKED (PostgreSQL), so overlapping runs
+    never notify a scan twice."""
+    scans = list(
+        ScanEvent.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("card__insuree", "facility")
+        .filter(notified_at__isnull=True)
+        .order_by("scanned_at")[:limit]
+    )
+    for scan in scans:
+        scan_holder_notify(notice=scan_notice(scan, scan.card, scan.facility))
+    ScanEvent.objects.filter(pk__in=[scan.pk for scan in scans]).update(notified_at=timezone.now())
+    return len(scans)
+
+
 def scan_holder_notify(*, notice: dict[str, Any]) -> None:
     """Tell the card holder that their card was scanned; for a child without an account, the
     parents who see the child's card in the app."""

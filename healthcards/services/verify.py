@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -98,15 +99,23 @@ def _verify_paper(text: str) -> Verdict:
 def scan_event_record(
     *, card: HealthCard, facility: Facility, operator: Any, result: str, source: str
 ) -> ScanEvent:
+    """Log the scan. With HEALTHCARD_SCAN_NOTIFY_BATCHED (production) the holder is told by
+    the ``scans_notify_pending`` beat task, so a verify never waits on, nor fails with, the
+    broker; otherwise (no worker: development) by a task right after commit, whose failure
+    (broker down) is logged and does not fail the verify."""
+    now = timezone.now()
+    batched = settings.HEALTHCARD_SCAN_NOTIFY_BATCHED
     scan = ScanEvent.objects.create(
         card=card,
         insuree_id=card.insuree_id,
         facility=facility,
         operator=operator,
-        scanned_at=timezone.now(),
+        scanned_at=now,
         result=result,
         source=source,
+        notified_at=None if batched else now,
     )
-    notice = scan_notice(scan, card, facility)
-    transaction.on_commit(lambda: scan_notify_holder.delay(notice))
+    if not batched:
+        notice = scan_notice(scan, card, facility)
+        transaction.on_commit(lambda: scan_notify_holder.delay(notice), robust=True)
     return scan

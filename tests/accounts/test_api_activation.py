@@ -269,3 +269,14 @@ def test_weak_password_is_refused_and_the_code_still_works(
     assert weak.status_code == 400, weak.json()
     assert weak.json()["errors"][0]["field"] == "password"
     assert verify(api_client, challenge_id, code).status_code == 201
+
+
+def test_start_answers_even_when_the_sms_queue_is_down(
+    api_client, person, broker_down, django_capture_on_commit_callbacks, caplog
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        r = start(api_client, person)
+
+    assert r.status_code == 202, r.json()
+    assert OtpChallenge.objects.count() == 1
+    assert "on_commit" in caplog.text, "the lost SMS must reach the log"

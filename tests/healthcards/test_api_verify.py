@@ -342,3 +342,53 @@ def test_non_ascii_in_a_signed_name_survives(citizen_client, clinic_client, db, 
 
     assert body["result"] == "valid"
     assert body["card"]["full_name"] == "Đặng Thị Ngọc Ánh"
+
+
+def test_batched_scan_notifications_wait_for_the_beat_task_and_never_repeat(
+    citizen, citizen_client, clinic_client, card, settings, django_capture_on_commit_callbacks
+):
+    from healthcards.models import ScanEvent
+    from healthcards.tasks import scans_notify_pending_task
+
+    settings.HEALTHCARD_SCAN_NOTIFY_BATCHED = True
+    token = issue(citizen_client, card)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        first = verify(clinic_client, token)
+        second = verify(clinic_client, token)
+
+    assert callbacks == [], "a batched verify schedules nothing on the broker"
+    assert not Notification.objects.filter(user=citizen).exists()
+    assert ScanEvent.objects.filter(notified_at__isnull=True).count() == 2
+
+    assert scans_notify_pending_task.delay().get() == 2
+
+    notes = Notification.objects.filter(user=citizen, kind="healthcard_scanned")
+    assert {note.data["scan_id"] for note in notes} == {first["scan_id"], second["scan_id"]}
+    assert ScanEvent.objects.filter(notified_at__isnull=True).count() == 0
+    assert scans_notify_pending_task.delay().get() == 0
+    assert notes.count() == 2
+
+
+def test_batched_verify_costs_two_queries(
+    citizen_client, clinic_client, card, settings, django_assert_num_queries
+):
+    settings.HEALTHCARD_SCAN_NOTIFY_BATCHED = True
+    token = issue(citizen_client, card)
+    verify(clinic_client, token)
+
+    with django_assert_num_queries(2):
+        verify(clinic_client, token)
+
+
+def test_a_broker_outage_does_not_fail_the_verify(
+    citizen_client, clinic_client, card, settings, broker_down, django_capture_on_commit_callbacks
+):
+    settings.HEALTHCARD_SCAN_NOTIFY_BATCHED = False
+    token = issue(citizen_client, card)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        r = clinic_client.post(VERIFY, {"qr": token}, format="json")
+
+    assert r.status_code == 200, r.json()
+    assert r.json()["result"] == "valid"
