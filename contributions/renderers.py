@@ -1,12 +1,12 @@
-"""Renderers of the contributions API: orjson for the history's hot path, and the binary
-formats of the statement."""
+"""Renderers of the contributions API: orjson for the history's hot path (the statement's
+PDF and CSV use ``api.renderers``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import orjson
-from rest_framework.renderers import BaseRenderer, JSONRenderer
+from rest_framework.renderers import JSONRenderer
 
 
 class ORJSONRenderer(JSONRenderer):
@@ -19,26 +19,3 @@ class ORJSONRenderer(JSONRenderer):
         if data is None:
             return b""
         return orjson.dumps(data)
-
-
-class PDFRenderer(BaseRenderer):
-    media_type = "application/pdf"
-    format = "pdf"
-    charset = None
-    render_style = "binary"
-
-    def render(
-        self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None
-    ) -> Any:
-        return data
-
-
-class CSVRenderer(BaseRenderer):
-    media_type = "text/csv"
-    format = "csv"
-    charset = "utf-8"
-
-    def render(
-        self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None
-    ) -> Any:
-        return data

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from api.exceptions import ApplicationError
 from api.pagination import CursorPagination, PageNumberPagination
 from api.permissions import IsCitizen, IsClinicOperator, IsSupportStaff
+from api.renderers import PNGRenderer, SVGRenderer
 from api.throttles import ScopedRateThrottle
 from healthcards.error_codes import HealthCardErrorCode
 from healthcards.keyring import keyring_published
@@ -75,23 +76,6 @@ class HealthCardListApi(APIView):
         return paginator.get_paginated_response(
             HealthCardOutputSerializer(page, many=True, context=context).data
         )
-
-
-class PNGRenderer(renderers.BaseRenderer):
-    media_type = "image/png"
-    format = "png"
-    charset = None
-    render_style = "binary"
-
-    def render(
-        self, data: Any, accepted_media_type: Any = None, renderer_context: Any = None
-    ) -> Any:
-        return data
-
-
-class SVGRenderer(PNGRenderer):
-    media_type = "image/svg+xml"
-    format = "svg"
 
 
 class HealthCardQrApi(APIView):
