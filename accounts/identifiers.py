@@ -97,6 +97,15 @@ def mask_phone(value: str | None) -> str | None:
     return f"+84 {national[:2]}{'*' * (len(national) - 4)}{national[-2:]}"
 
 
+def mask_typed_identifier(value: str) -> str:
+    """What a person typed as a username, for the audit log: the ends only, so neither a full
+    national ID nor a password typed into the wrong field is ever stored."""
+    value = value.strip()
+    if len(value) < 8:
+        return "*" * len(value)
+    return f"{value[:3]}{'*' * (len(value) - 6)}{value[-3:]}"
+
+
 def mask_national_id(value: str | None) -> str | None:
     """``001190012345`` -> ``001******345``."""
     if not value:

@@ -226,3 +226,8 @@ def access_household_member(*, viewer: Insuree, public_id: object) -> Insuree:
     if member is None:
         raise Http404
     return member
+
+
+def user_profile_get(*, user_id: object) -> User:
+    """The signed-in user with what their profile shows (insuree, province, household)."""
+    return User.objects.select_related("insuree__province", "insuree__household").get(pk=user_id)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from rest_framework import status
 
 from accounts.error_codes import AccountsErrorCode
+from accounts.identifiers import mask_typed_identifier
 from accounts.lockout import (
     lockout_key,
     lockout_remaining,
@@ -75,16 +76,16 @@ def login_attempt(
 
 @transaction.atomic
 def _login_failed(*, user: User | None, username: str, key: str, ip: str | None) -> int:
-    audit_event_record(
-        action="login_failed", target_user=user, ip=ip, data={"username": username[:150]}
-    )
+    # The account is in target_user when it exists; the typed text is kept masked only.
+    typed = {"typed_username": mask_typed_identifier(username[:150])}
+    audit_event_record(action="login_failed", target_user=user, ip=ip, data=typed)
     locked_for = login_failure_register(key)
     if locked_for:
         audit_event_record(
             action="account_locked",
             target_user=user,
             ip=ip,
-            data={"username": username[:150], "seconds": locked_for},
+            data={**typed, "seconds": locked_for},
         )
     return locked_for
 

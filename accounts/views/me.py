@@ -10,7 +10,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
 from accounts.selectors import (
     access_household_member,
     access_phone_change_for_citizen,
@@ -19,6 +18,7 @@ from accounts.selectors import (
     household_members,
     phone_change_list,
     session_list_for_user,
+    user_profile_get,
 )
 from accounts.serializers import (
     CancelInputSerializer,
@@ -41,12 +41,7 @@ class MeApi(APIView):
 
     @extend_schema(tags=TAG, responses={200: MeOutputSerializer}, summary="My profile")
     def get(self, request: Request) -> Response:
-        user = (
-            User.objects.select_related("insuree__province", "insuree__household")
-            .filter(pk=str(request.user.pk))
-            .get()
-        )
-        return Response(MeOutputSerializer(user).data)
+        return Response(MeOutputSerializer(user_profile_get(user_id=request.user.pk)).data)
 
 
 class SessionPagination(CursorPagination):

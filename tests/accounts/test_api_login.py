@@ -174,3 +174,17 @@ def test_argon2_is_the_production_hasher():
     from api.settings import base
 
     assert base.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+
+
+def test_failed_login_audit_never_stores_what_was_typed_in_full(api_client, citizen_user):
+    national_id = citizen_user.insuree.national_id
+    login(api_client, national_id, "wrong")
+    login(api_client, "MyS3cret!Passw0rd", "wrong")  # a password typed into the username field
+
+    rows = AuditEvent.objects.filter(action="login_failed").order_by("id")
+    stored = " ".join(str(row.data) for row in rows)
+    assert national_id not in stored
+    assert "MyS3cret!Passw0rd" not in stored
+    assert rows[0].target_user == citizen_user
+    assert rows[0].data["typed_username"] == f"{national_id[:3]}******{national_id[-3:]}"
+    assert rows[1].target_user is None
