@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from datetime import date
+from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -228,6 +229,6 @@ def access_household_member(*, viewer: Insuree, public_id: object) -> Insuree:
     return member
 
 
-def user_profile_get(*, user_id: object) -> User:
+def user_profile_get(*, user_id: UUID | str) -> User:
     """The signed-in user with what their profile shows (insuree, province, household)."""
     return User.objects.select_related("insuree__province", "insuree__household").get(pk=user_id)

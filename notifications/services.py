@@ -32,3 +32,20 @@ def notification_send_bulk(
     ]
     Notification.objects.bulk_create(rows, batch_size=5000)
     return len(rows)
+
+
+def notification_send_each(*, messages: list[dict[str, Any]]) -> int:
+    """Different messages in one bulk insert; each dict holds ``user_id``, ``kind``, ``title``
+    and optionally ``body`` and ``data`` (batch jobs that tell many people different things)."""
+    rows = [
+        Notification(
+            user_id=message["user_id"],
+            kind=message["kind"],
+            title=message["title"],
+            body=message.get("body", ""),
+            data=message.get("data") or {},
+        )
+        for message in messages
+    ]
+    Notification.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)

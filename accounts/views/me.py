@@ -41,7 +41,7 @@ class MeApi(APIView):
 
     @extend_schema(tags=TAG, responses={200: MeOutputSerializer}, summary="My profile")
     def get(self, request: Request) -> Response:
-        return Response(MeOutputSerializer(user_profile_get(user_id=request.user.pk)).data)
+        return Response(MeOutputSerializer(user_profile_get(user_id=str(request.user.pk))).data)
 
 
 class SessionPagination(CursorPagination):

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from rest_framework import status
 
+from accounts.selectors import user_ids_by_insuree_ids
 from accounts.services import audit_event_record
 from api.exceptions import ApplicationError
 from healthcards.beneficiaries import card_number_compose
@@ -25,7 +26,7 @@ from healthcards.models import (
 )
 from healthcards.selectors import healthcard_watcher_user_ids
 from healthcards.services.qr import card_qr_forget
-from notifications.services import notification_send
+from notifications.services import notification_send_each
 
 NOT_ME_REASON = "not_me"
 
@@ -93,8 +94,16 @@ def scans_notify_pending(*, limit: int = 500) -> int:
         .filter(notified_at__isnull=True)
         .order_by("scanned_at")[:limit]
     )
+    # Holders with accounts in one query; only account-less holders (children) are looked up
+    # one by one, for the parents who see their card.
+    holders = user_ids_by_insuree_ids(insuree_ids=sorted({scan.insuree_id for scan in scans}))
+    messages: list[dict[str, Any]] = []
     for scan in scans:
-        scan_holder_notify(notice=scan_notice(scan, scan.card, scan.facility))
+        notice = scan_notice(scan, scan.card, scan.facility)
+        holder = holders.get(scan.insuree_id)
+        user_ids = [holder] if holder is not None else _scan_watchers(notice)
+        messages.extend(_scan_message(notice, user_id) for user_id in user_ids)
+    notification_send_each(messages=messages)
     ScanEvent.objects.filter(pk__in=[scan.pk for scan in scans]).update(notified_at=timezone.now())
     return len(scans)
 
@@ -102,22 +111,27 @@ def scans_notify_pending(*, limit: int = 500) -> int:
 def scan_holder_notify(*, notice: dict[str, Any]) -> None:
     """Tell the card holder that their card was scanned; for a child without an account, the
     parents who see the child's card in the app."""
-    user_ids = healthcard_watcher_user_ids(
-        card_id=notice["card_id"], insuree_id=notice["insuree_id"]
-    )
+    messages = [_scan_message(notice, user_id) for user_id in _scan_watchers(notice)]
+    notification_send_each(messages=messages)
+
+
+def _scan_watchers(notice: dict[str, Any]) -> list[object]:
+    return healthcard_watcher_user_ids(card_id=notice["card_id"], insuree_id=notice["insuree_id"])
+
+
+def _scan_message(notice: dict[str, Any], user_id: object) -> dict[str, Any]:
     scanned_at = timezone.localtime(datetime.fromisoformat(notice["scanned_at"]))
-    for user_id in user_ids:
-        notification_send(
-            user_id=user_id,
-            kind="healthcard_scanned",
-            title="Your health-insurance card was scanned",
-            body=(
-                f"{notice['facility_name']} checked card {notice['card_number']} "
-                f"({notice['holder_name']}) at {scanned_at:%H:%M %d/%m/%Y}. If this was not "
-                "you, report it in the app."
-            ),
-            data={key: notice[key] for key in ("card_id", "scan_id", "facility_code", "result")},
-        )
+    return {
+        "user_id": user_id,
+        "kind": "healthcard_scanned",
+        "title": "Your health-insurance card was scanned",
+        "body": (
+            f"{notice['facility_name']} checked card {notice['card_number']} "
+            f"({notice['holder_name']}) at {scanned_at:%H:%M %d/%m/%Y}. If this was not "
+            "you, report it in the app."
+        ),
+        "data": {key: notice[key] for key in ("card_id", "scan_id", "facility_code", "result")},
+    }
 
 
 @transaction.atomic

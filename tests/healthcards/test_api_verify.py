@@ -392,3 +392,56 @@ def test_a_broker_outage_does_not_fail_the_verify(
 
     assert r.status_code == 200, r.json()
     assert r.json()["result"] == "valid"
+
+
+def _scans_of_holders(clinic_client, facility, count):
+    from tests.accounts.factories import UserFactory
+
+    holders = [UserFactory() for _ in range(count)]
+    for holder in holders:
+        card = HealthCardFactory(insuree=holder.insuree, registered_facility=facility)
+        verify(clinic_client, signed_now(card))
+        verify(clinic_client, signed_now(card))
+    return holders
+
+
+def _queries_of(callable_) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        callable_()
+    return len(captured)
+
+
+def test_the_batch_job_does_not_query_per_scan(clinic_client, facility, settings):
+    from accounts.models import HouseholdRelation
+    from healthcards.services.cards import scans_notify_pending
+    from tests.accounts.factories import HouseholdFactory, UserFactory
+
+    settings.HEALTHCARD_SCAN_NOTIFY_BATCHED = True
+    household = HouseholdFactory()
+    parent = UserFactory(
+        insuree=InsureeFactory(household=household, household_relation=HouseholdRelation.HEAD)
+    )
+    child = InsureeFactory(
+        household=household, household_relation=HouseholdRelation.CHILD,
+        date_of_birth=date(2022, 9, 3),
+    )  # fmt: skip
+    child_card = HealthCardFactory(
+        insuree=child, beneficiary_group="TE", benefit_level=1, registered_facility=facility
+    )
+
+    few = _scans_of_holders(clinic_client, facility, 2)
+    verify(clinic_client, signed_now(child_card))
+    queries_for_few = _queries_of(scans_notify_pending)
+    many = _scans_of_holders(clinic_client, facility, 8)
+    verify(clinic_client, signed_now(child_card))
+    queries_for_many = _queries_of(scans_notify_pending)
+
+    # 5 and 17 scans: the same queries (holders' accounts in one; only the child's parents are
+    # looked up per card, as a child has no account of their own)
+    assert queries_for_many == queries_for_few
+    told = Notification.objects.filter(kind="healthcard_scanned")
+    assert told.count() == 22
+    assert set(told.values_list("user_id", flat=True)) == {h.pk for h in few + many} | {parent.pk}
