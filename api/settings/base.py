@@ -204,7 +204,10 @@ REST_FRAMEWORK = {
         "clinic_verify": os.environ.get("THROTTLE_CLINIC_VERIFY", "6000/min"),
         "support": os.environ.get("THROTTLE_SUPPORT", "600/min"),
     },
-    "NUM_PROXIES": env_int("NUM_PROXIES", 0) if os.environ.get("NUM_PROXIES") else None,
+    # How many reverse proxies append to X-Forwarded-For. 0 (no proxy) means the socket's
+    # address is the client: DRF's own default (None) would believe any X-Forwarded-For a
+    # client sends, letting it dodge every per-IP throttle and OTP cap.
+    "NUM_PROXIES": env_int("NUM_PROXIES", 0),
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
 

@@ -177,3 +177,14 @@ def test_field_errors_are_translated(api_client: APIClient):
     body = assert_problem(response, 400, "invalid")
     assert body["detail"] == "Yêu cầu có trường không hợp lệ."
     assert {e["detail"] for e in body["errors"]} == {"Trường này là bắt buộc."}
+
+
+def test_a_spoofed_forwarded_for_does_not_escape_ip_throttles(api_client: APIClient, monkeypatch):
+    monkeypatch.setitem(IPScopedRateThrottle.THROTTLE_RATES, "test_burst", "2/min")
+
+    codes = [
+        api_client.get("/throttled", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code
+        for n in range(4)
+    ]
+
+    assert codes == [200, 200, 429, 429]
