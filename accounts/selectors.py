@@ -5,14 +5,17 @@ from __future__ import annotations
 import contextlib
 import uuid
 from datetime import date
-from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.identifiers import normalize_phone
+from accounts.identifiers import (
+    normalize_phone,
+    validate_national_id,
+    validate_social_insurance_number,
+)
 from accounts.lockout import account_lock_keys, lockout_remaining_many
 from accounts.models import (
     AuditEvent,
@@ -25,13 +28,28 @@ from accounts.models import (
 from api.roles import Role
 
 
+def identifier_kind(*, value: str) -> str | None:
+    """``"social_insurance_number"`` or ``"national_id"`` when ``value`` is a well-formed one
+    (checked by the validators of ``accounts.identifiers``), else None. Other apps use this
+    instead of checking identifiers themselves."""
+    for kind, validate in (
+        ("social_insurance_number", validate_social_insurance_number),
+        ("national_id", validate_national_id),
+    ):
+        try:
+            validate(value)
+        except ValidationError:
+            continue
+        return kind
+    return None
+
+
 def insuree_get_by_identifier(*, identifier: str) -> Insuree | None:
     """Find an insuree by social insurance number (10 digits) or national ID (12 digits)."""
-    if len(identifier) == 10:
-        return Insuree.objects.filter(social_insurance_number=identifier).first()
-    if len(identifier) == 12:
-        return Insuree.objects.filter(national_id=identifier).first()
-    return None
+    kind = identifier_kind(value=identifier)
+    if kind is None:
+        return None
+    return Insuree.objects.filter(**{kind: identifier}).first()
 
 
 def household_members(*, insuree: Insuree) -> QuerySet[Insuree]:
@@ -229,6 +247,6 @@ def access_household_member(*, viewer: Insuree, public_id: object) -> Insuree:
     return member
 
 
-def user_profile_get(*, user_id: UUID | str) -> User:
+def user_profile_get(*, user_id: uuid.UUID | str) -> User:
     """The signed-in user with what their profile shows (insuree, province, household)."""
     return User.objects.select_related("insuree__province", "insuree__household").get(pk=user_id)

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from accounts.selectors import identifier_kind
 from contributions.error_codes import RowErrorCode as E
 from contributions.models import RecordStatus, Scheme
 from contributions.months import month_parse
@@ -136,7 +137,7 @@ class RowChecker:
 
     def _insuree(self, raw: dict[str, str], fail: Any) -> int | None:
         sin = raw.get("social_insurance_number", "").strip()
-        if not (len(sin) in {10, 12} and sin.isdigit()):
+        if identifier_kind(value=sin) is None:
             detail = "A social insurance number has 10 digits (or a national ID, 12)."
             fail("social_insurance_number", E.INVALID, detail)
             return None

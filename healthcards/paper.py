@@ -16,9 +16,9 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from accounts.selectors import identifier_kind
 from healthcards.beneficiaries import CARD_NUMBER_RE
 
-_SIN_RE = re.compile(r"^[0-9]{10}$")
 _HEX_RE = re.compile(r"^(?:[0-9A-Fa-f]{2})+$")
 _BIRTH_FULL_RE = re.compile(r"^([0-9]{2})/([0-9]{2})/([0-9]{4})$")
 _BIRTH_YEAR_RE = re.compile(r"^[0-9]{4}$")
@@ -52,7 +52,10 @@ def paper_card_parse(text: str) -> PaperCard:
     first = fields[0]
     if CARD_NUMBER_RE.match(first) and len(fields) == LAYOUT_2016_FIELDS:
         number, sin = first, None
-    elif _SIN_RE.match(first) and len(fields) == LAYOUT_2023_FIELDS:
+    elif (
+        identifier_kind(value=first) == "social_insurance_number"
+        and len(fields) == LAYOUT_2023_FIELDS
+    ):
         number, sin = None, first
     else:
         raise PaperCardMalformed("Neither the 2016 nor the 2023 layout.")

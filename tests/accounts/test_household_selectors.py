@@ -77,3 +77,20 @@ def test_access_gate_allows_self_and_minor_children_only(family):
             access_insuree_for_viewer(viewer=mother, public_id=other.public_id)
     with pytest.raises(Http404):
         access_insuree_for_viewer(viewer=mother, public_id="not-a-uuid")
+
+
+@pytest.mark.parametrize(
+    ("value", "kind"),
+    [
+        ("0123456789", "social_insurance_number"),
+        ("001190012345", "national_id"),
+        ("003190012345", None),  # 03 is no province
+        ("".join(chr(0xFF10 + d) for d in range(10)), None),  # full-width digits
+        ("012345678", None),
+        ("", None),
+    ],
+)
+def test_identifier_kind_uses_the_one_validator(value, kind):
+    from accounts.selectors import identifier_kind
+
+    assert identifier_kind(value=value) == kind
