@@ -21,7 +21,7 @@ from contributions.models import (
 )
 from contributions.months import month_format, month_range
 from contributions.pension import PensionInputs, pension_estimate
-from contributions.rates import RateBook
+from contributions.rates import EmployerTerms, RateBook
 
 CONTRIBUTION_ROW_FIELDS = (
     "id",
@@ -227,6 +227,18 @@ def monthly_si_salaries(*, insuree_id: int) -> dict[date, int]:
 
 def employers_by_code(*, codes: set[str]) -> dict[str, int]:
     return dict(Employer.objects.filter(code__in=codes).values_list("code", "id"))
+
+
+def employer_terms_by_id(*, ids: set[int]) -> dict[int, EmployerTerms]:
+    """What the rates need to know about each employer (regime, region, reduced rate)."""
+    rows = Employer.objects.filter(pk__in=ids).values_list(
+        "id",
+        "salary_regime",
+        "minimum_wage_region",
+        "reduced_accident_rate_from",
+        "reduced_accident_rate_to",
+    )
+    return {row[0]: EmployerTerms(*row[1:]) for row in rows}
 
 
 def insuree_ids_by_identifier(*, identifiers: list[str], chunk: int = 5000) -> dict[str, int]:

@@ -105,11 +105,13 @@ def declaration_check(
     raw_rows = [raw for _, raw in numbered]
     sins = sorted({row.get("social_insurance_number", "").strip() for row in raw_rows})
     codes = {row.get("employer_code", "").strip() for row in raw_rows} - {""}
+    employers = selectors.employers_by_code(codes=codes)
     checker = RowChecker(
         insurees=selectors.insuree_ids_by_identifier(identifiers=sins),
-        employers=selectors.employers_by_code(codes=codes),
+        employers=employers,
         book=RateBook.load(),
         latest_month=month_start(today or timezone.localdate()),
+        employer_terms=selectors.employer_terms_by_id(ids=set(employers.values())),
     )
     checked = CheckedFile(rows_total=len(raw_rows))
     for index, (number, raw) in enumerate(numbered):
