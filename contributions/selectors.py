@@ -17,6 +17,7 @@ from contributions.models import (
     Employer,
     ImportJob,
     RecordStatus,
+    SalaryRegime,
     Scheme,
 )
 from contributions.months import month_format, month_range
@@ -209,20 +210,24 @@ def contribution_statement_rows(
     return list(records.order_by("month", "scheme", "id").values(*CONTRIBUTION_ROW_FIELDS))
 
 
-def monthly_si_salaries(*, insuree_id: int) -> dict[date, int]:
+def monthly_si_salaries(*, insuree_id: int) -> tuple[dict[date, int], frozenset[date]]:
     """Per month, the salary (or chosen income) on which social insurance was paid, summed
-    over employers; reversed and owed months do not count."""
+    over employers, and the months paid on the State's salary scale (by the employer's
+    regime); reversed and owed months do not count."""
     salaries: dict[date, int] = defaultdict(int)
+    state_months: set[date] = set()
     rows = (
         ContributionRecord.objects.filter(
             insuree_id=insuree_id, scheme__in=SOCIAL_INSURANCE_SCHEMES, status=RecordStatus.PAID
         )
         .order_by()
-        .values_list("month", "salary_base")
+        .values_list("month", "salary_base", "employer__salary_regime")
     )
-    for month, salary in rows:
+    for month, salary, regime in rows:
         salaries[month] += salary
-    return dict(salaries)
+        if regime == SalaryRegime.STATE:
+            state_months.add(month)
+    return dict(salaries), frozenset(state_months)
 
 
 def employers_by_code(*, codes: set[str]) -> dict[str, int]:
@@ -288,10 +293,12 @@ def pension_estimate_for(
     future_salary: int | None = None,
 ) -> dict[str, Any]:
     """The pension estimate from the insuree's record (two queries for the rates)."""
+    salaries, state_months = monthly_si_salaries(insuree_id=insuree.pk)
     inputs = PensionInputs(
         gender=insuree.gender,
         born=insuree.date_of_birth,
-        salaries=monthly_si_salaries(insuree_id=insuree.pk),
+        salaries=salaries,
+        state_months=state_months,
         today=today,
         retirement_date=retirement_date,
         future_salary=future_salary,
