@@ -256,7 +256,8 @@ def test_art_66_3_early_retirement_with_odd_months(book):
     assert estimate["projected_contribution_months"] == 325
     assert estimate["months_early"] == 42
     assert estimate["projected_rate_percent"] == 63
-    assert early_reduction_bp(5) == 0 and early_reduction_bp(6) == 100
+    assert early_reduction_bp(5) == 0
+    assert early_reduction_bp(6) == 100
     assert early_reduction_bp(42) == 700
 
 
@@ -372,7 +373,8 @@ def test_the_salary_regime_comes_from_the_employer(django_assert_max_num_queries
     assert r_state.json()["projected_average_salary_window_years"] == 10
     body = r_private.json()
     assert body["revaluation"] is None
-    assert "Điều 73" in body["revaluation_note"] and "article 73" in body["revaluation_note"]
+    assert "Điều 73" in body["revaluation_note"]
+    assert "article 73" in body["revaluation_note"]
     assert body["legal_retirement_date"] == "2034-11-30"  # 59y8m in 2034, end of month
     for name in ("one_time_allowance", "retirement_date", "first_pension_month"):
         assert name in body
