@@ -10,6 +10,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import QuerySet, Sum
 
+from contributions.five_years import five_year_date
 from contributions.models import (
     BenefitPayment,
     ContributionRecord,
@@ -230,6 +231,26 @@ def monthly_si_salaries(*, insuree_id: int) -> tuple[dict[date, int], frozenset[
     return dict(salaries), frozenset(state_months)
 
 
+def health_five_year_dates(*, insuree_ids: list[int], chunk: int = 5000) -> dict[int, date | None]:
+    """Per insuree, the date five consecutive years of health insurance were reached, from
+    their paid health-insurance months (``five_years.five_year_date``); one query per chunk."""
+    months: dict[int, set[date]] = {insuree_id: set() for insuree_id in insuree_ids}
+    for start in range(0, len(insuree_ids), chunk):
+        rows = (
+            ContributionRecord.objects.filter(
+                insuree_id__in=insuree_ids[start : start + chunk],
+                scheme=Scheme.HEALTH,
+                status=RecordStatus.PAID,
+            )
+            .order_by()
+            .values_list("insuree_id", "month")
+            .distinct()
+        )
+        for insuree_id, month in rows.iterator(chunk_size=10_000):
+            months[insuree_id].add(month)
+    return {insuree_id: five_year_date(found) for insuree_id, found in months.items()}
+
+
 def employers_by_code(*, codes: set[str]) -> dict[str, int]:
     return dict(Employer.objects.filter(code__in=codes).values_list("code", "id"))
 
@@ -274,6 +295,38 @@ def declaration_find(*, file_sha256: str, idempotency_key: str | None) -> Declar
         if by_key is not None:
             return by_key
     return Declaration.objects.filter(file_sha256=file_sha256).first()
+
+
+@dataclass(frozen=True)
+class RecordOnRecord:
+    id: int
+    status: str
+    declaration_id: int | None
+
+
+def records_on_record_for_update(
+    *, keys: list[tuple[int, date, str, int | None]], chunk: int = 5000
+) -> dict[tuple[int, date, str, int | None], RecordOnRecord]:
+    """The records already on file for these (insuree, month, scheme, employer) keys, locked
+    for the rest of the transaction (PostgreSQL); one query per chunk of insurees, on the
+    (insuree, month) index."""
+    wanted = set(keys)
+    insuree_ids = sorted({key[0] for key in wanted})
+    months = sorted({key[1] for key in wanted})
+    found: dict[tuple[int, date, str, int | None], RecordOnRecord] = {}
+    for start in range(0, len(insuree_ids), chunk):
+        rows = (
+            ContributionRecord.objects.select_for_update()
+            .filter(insuree_id__in=insuree_ids[start : start + chunk], month__in=months)
+            .order_by()
+            .values_list("insuree_id", "month", "scheme", "employer_id", "id", "status",
+                         "declaration_id")
+        )  # fmt: skip
+        for insuree_id, month, scheme, employer_id, pk, status, declaration_id in rows:
+            key = (insuree_id, month, scheme, employer_id)
+            if key in wanted:
+                found[key] = RecordOnRecord(pk, status, declaration_id)
+    return found
 
 
 def declaration_insuree_ids(*, declaration_id: int) -> list[int]:

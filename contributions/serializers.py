@@ -211,7 +211,14 @@ class DeclarationOutputSerializer(serializers.Serializer):
     rows_total = serializers.IntegerField()
     rows_valid = serializers.IntegerField()
     rows_written = serializers.IntegerField()
-    rows_existing = serializers.IntegerField(help_text="valid rows already on record, skipped")
+    rows_updated = serializers.IntegerField(
+        help_text="months on record whose status this file changed (owed -> paid, a reversed "
+        "month declared again, a paid month reversed), each audited"
+    )
+    rows_existing = serializers.IntegerField(
+        help_text="valid rows already on record with the same status (or a paid month "
+        "declared owed), kept as they were"
+    )
     errors_ = RowErrorSerializer(many=True)
     created_at = serializers.DateTimeField()
     replayed = serializers.BooleanField(

@@ -15,10 +15,16 @@ from django.utils.translation import gettext as _
 from rest_framework import status
 
 from accounts.selectors import user_ids_by_insuree_ids
-from accounts.services import audit_event_record
+from accounts.services import audit_event_record, audit_events_record_bulk
 from api.exceptions import ApplicationError
 from contributions import selectors
-from contributions.declarations import CheckedFile, FileUnreadable, RowChecker, csv_rows
+from contributions.declarations import (
+    CheckedFile,
+    FileUnreadable,
+    RowChecker,
+    ValidRow,
+    csv_rows,
+)
 from contributions.error_codes import ContributionErrorCode as Code
 from contributions.models import (
     ContributionRecord,
@@ -26,9 +32,12 @@ from contributions.models import (
     DeclarationStatus,
     ImportJob,
     ImportJobStatus,
+    RecordStatus,
+    Scheme,
 )
-from contributions.months import month_start
+from contributions.months import month_format, month_start
 from contributions.rates import RateBook
+from healthcards.services.cards import card_five_year_dates_set
 from notifications.services import notification_send_bulk
 
 BATCH_SIZE = 5000
@@ -177,42 +186,142 @@ def _write(
     )
     now = timezone.now()
     total = len(checked.valid)
-    for start in range(0, total, BATCH_SIZE):
+    on_record = selectors.records_on_record_for_update(
+        keys=[(row.insuree_id, row.month, row.scheme, row.employer_id) for row in checked.valid]
+    )
+    fresh = [row for row in checked.valid if _key(row) not in on_record]
+    for start in range(0, len(fresh), BATCH_SIZE):
         ContributionRecord.objects.bulk_create(
-            [
-                ContributionRecord(
-                    insuree_id=row.insuree_id,
-                    month=row.month,
-                    scheme=row.scheme,
-                    employer_id=row.employer_id,
-                    salary_base=row.salary_base,
-                    employee_amount=row.employee_amount,
-                    employer_amount=row.employer_amount,
-                    state_subsidy=row.state_subsidy,
-                    status=row.status,
-                    declaration=declaration,
-                    posted_at=now,
-                )
-                for row in checked.valid[start : start + BATCH_SIZE]
-            ],
-            ignore_conflicts=True,  # a month already on record stays as it is
+            [_record(row, declaration, now) for row in fresh[start : start + BATCH_SIZE]],
+            ignore_conflicts=True,  # written meanwhile by another import: kept as it is
         )
-        progress("write", min(start + BATCH_SIZE, total), total)
+        progress("write", min(start + BATCH_SIZE, len(fresh)), total)
+    changes = _status_changes(checked.valid, on_record)
+    _apply_status_changes(changes, declaration, acting_user, now)
     insuree_ids = selectors.declaration_insuree_ids(declaration_id=declaration.pk)
-    declaration.rows_written = ContributionRecord.objects.filter(
-        declaration_id=declaration.pk
-    ).count()
-    declaration.rows_existing = total - declaration.rows_written
-    declaration.save(update_fields=["rows_written", "rows_existing"])
+    declaration.rows_updated = len(changes)
+    declaration.rows_written = (
+        ContributionRecord.objects.filter(declaration_id=declaration.pk).count()
+        - declaration.rows_updated
+    )
+    declaration.rows_existing = total - declaration.rows_written - declaration.rows_updated
+    declaration.save(update_fields=["rows_written", "rows_updated", "rows_existing"])
     audit_event_record(
         action="contributions.import",
         actor=acting_user,
         object_type="declaration",
         object_id=str(declaration.pk),
-        data={"file_sha256": digest, "rows_written": declaration.rows_written},
+        data={
+            "file_sha256": digest,
+            "rows_written": declaration.rows_written,
+            "rows_updated": declaration.rows_updated,
+        },
     )
+    _five_year_dates_refresh(checked.valid)
     transaction.on_commit(lambda: contributions_posted_notify(insuree_ids=insuree_ids))
     return declaration
+
+
+RecordKey = tuple[int, date, str, int | None]
+# A month already on record changes status when declared again, except that a paid month is
+# never turned back into owed (a later declaration of arrears does not undo a payment).
+STATUS_CHANGES = {
+    (RecordStatus.OWED, RecordStatus.PAID),
+    (RecordStatus.OWED, RecordStatus.REVERSED),
+    (RecordStatus.REVERSED, RecordStatus.PAID),
+    (RecordStatus.REVERSED, RecordStatus.OWED),
+    (RecordStatus.PAID, RecordStatus.REVERSED),
+}
+
+
+def _key(row: ValidRow) -> RecordKey:
+    return (row.insuree_id, row.month, row.scheme, row.employer_id)
+
+
+def _record(row: ValidRow, declaration: Declaration, now: Any) -> ContributionRecord:
+    return ContributionRecord(
+        insuree_id=row.insuree_id,
+        month=row.month,
+        scheme=row.scheme,
+        employer_id=row.employer_id,
+        salary_base=row.salary_base,
+        employee_amount=row.employee_amount,
+        employer_amount=row.employer_amount,
+        state_subsidy=row.state_subsidy,
+        status=row.status,
+        declaration=declaration,
+        posted_at=now,
+    )
+
+
+def _status_changes(
+    rows: list[ValidRow], on_record: dict[RecordKey, selectors.RecordOnRecord]
+) -> list[tuple[ValidRow, selectors.RecordOnRecord]]:
+    changes = []
+    for row in rows:
+        existing = on_record.get(_key(row))
+        if existing is not None and (existing.status, row.status) in STATUS_CHANGES:
+            changes.append((row, existing))
+    return changes
+
+
+def _apply_status_changes(
+    changes: list[tuple[ValidRow, selectors.RecordOnRecord]],
+    declaration: Declaration,
+    acting_user: Any,
+    now: Any,
+) -> None:
+    """The new status and amounts of each month declared again, in bulk, and one audit event
+    per change (``contributions.record_status_changed``) with what it was and what it is."""
+    if not changes:
+        return
+    records = []
+    for row, existing in changes:
+        record = _record(row, declaration, now)
+        record.pk = existing.id
+        records.append(record)
+    ContributionRecord.objects.bulk_update(records, UPDATED_FIELDS, batch_size=BATCH_SIZE)
+    audit_events_record_bulk(
+        action="contributions.record_status_changed",
+        actor=acting_user,
+        object_type="contribution_record",
+        events=[
+            (
+                row.insuree_id,
+                str(existing.id),
+                {
+                    "month": month_format(row.month),
+                    "scheme": row.scheme,
+                    "employer_id": row.employer_id,
+                    "from": existing.status,
+                    "to": row.status,
+                    "declaration_id": declaration.pk,
+                    "previous_declaration_id": existing.declaration_id,
+                    "row": row.row,
+                },
+            )
+            for row, existing in changes
+        ],
+    )
+
+
+UPDATED_FIELDS = [
+    "status",
+    "salary_base",
+    "employee_amount",
+    "employer_amount",
+    "state_subsidy",
+    "declaration",
+    "posted_at",
+]
+
+
+def _five_year_dates_refresh(rows: list[ValidRow]) -> None:
+    """Derive again the five-year date of everyone whose health insurance this file touched
+    and store it on their cards (healthcards.services, the agreed direction)."""
+    insuree_ids = sorted({row.insuree_id for row in rows if row.scheme == Scheme.HEALTH})
+    if insuree_ids:
+        card_five_year_dates_set(dates=selectors.health_five_year_dates(insuree_ids=insuree_ids))
 
 
 def contributions_posted_notify(*, insuree_ids: list[int], chunk: int = 10_000) -> int:

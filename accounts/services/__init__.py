@@ -4,6 +4,6 @@ Submodules: audit, sessions (tokens), login, otp, passwords, support (and phone 
 prune. The names other apps use are re-exported here.
 """
 
-from accounts.services.audit import audit_event_record
+from accounts.services.audit import audit_event_record, audit_events_record_bulk
 
-__all__ = ["audit_event_record"]
+__all__ = ["audit_event_record", "audit_events_record_bulk"]
