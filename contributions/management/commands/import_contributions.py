@@ -50,7 +50,8 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{verb} declaration {declaration.pk}: {declaration.rows_written} rows written, "
-                f"{declaration.rows_updated} updated, {declaration.rows_existing} already on record, "
+                f"{declaration.rows_updated} updated, "
+                f"{declaration.rows_existing} already on record, "
                 f"{len(declaration.errors)} errors, in {time.monotonic() - started:.1f}s."
             )
         )
