@@ -181,3 +181,43 @@ def test_health_months_paid_later_give_the_five_year_date(agency_client, employe
     assert r.status_code == 201, r.json()
     card.refresh_from_db()
     assert card.five_year_date == date(2024, 4, 1)
+
+
+def test_the_reduced_accident_rate_is_accepted_only_for_a_qualifying_employer(
+    agency_client, citizen, employer, other_employer
+):
+    # given TA0101A qualifies for the 0.3% occupational accident rate since 2023 (Decree
+    # 58/2020) and TA0102B does not
+    employer.reduced_accident_rate_from = date(2023, 1, 1)
+    employer.save(update_fields=["reduced_accident_rate_from"])
+    sin = citizen.insuree.social_insurance_number
+    at_reduced_rate = "{sin},2024-01,compulsory_si,{code},10000000,800000,1730000,0,paid"
+
+    # when each declares 17.3% (14% + 3% + 0.3%) of 10,000,000
+    refused = upload(agency_client, csv_of(at_reduced_rate.format(sin=sin, code="TA0102B")))
+    accepted = upload(agency_client, csv_of(at_reduced_rate.format(sin=sin, code="TA0101A")))
+
+    # then
+    assert refused.status_code == 422, refused.json()
+    [error] = refused.json()["errors"]
+    assert (error["field"], error["code"]) == ("employer_amount", "amount_mismatch")
+    assert "1750000" in error["detail"]
+    assert accepted.status_code == 201, accepted.json()
+    assert accepted.json()["rows_written"] == 1
+
+
+def test_an_employer_decided_salary_pays_unemployment_above_the_base_salary_cap(
+    agency_client, citizen, employer
+):
+    # 60,000,000 in 2024-08: social insurance on 46,800,000 (20 base salaries), unemployment
+    # on the whole salary (below 20 regional minimum wages of region I, 99,200,000)
+    sin = citizen.insuree.social_insurance_number
+    rows = [
+        f"{sin},2024-08,compulsory_si,TA0101A,60000000,3744000,8190000,0,paid",
+        f"{sin},2024-08,unemployment,TA0101A,60000000,600000,600000,0,paid",
+    ]
+
+    r = upload(agency_client, csv_of(*rows))
+
+    assert r.status_code == 201, r.json()
+    assert r.json()["rows_written"] == 2
