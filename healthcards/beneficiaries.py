@@ -66,43 +66,16 @@ BENEFICIARY_GROUPS: dict[str, str] = {
 
 # The benefit level each group carries (the third character of the card number; agency
 # decision 1351/QĐ-BHXH on card codes, Health Insurance Law art. 22(1)).
+LEVEL_GROUPS: dict[int, tuple[str, ...]] = {
+    1: ("CC", "TE"),
+    2: ("CK", "CB", "KC", "HN", "DT", "DK", "XD", "BT", "TS"),
+    3: ("HT", "TC", "CN"),
+    4: ("DN", "HX", "CH", "NN", "TK", "HC", "XK", "TB", "NO", "XB", "TN", "CS", "XN", "MS",
+        "HD", "TQ", "TA", "TY", "HG", "LS", "PV", "HS", "SV", "GB", "GD", "NX", "QT"),
+    5: ("QN", "CA", "CY"),
+}  # fmt: skip
 GROUP_BENEFIT_LEVEL: dict[str, int] = {
-    **dict.fromkeys(("CC", "TE"), 1),
-    **dict.fromkeys(("CK", "CB", "KC", "HN", "DT", "DK", "XD", "BT", "TS"), 2),
-    **dict.fromkeys(("HT", "TC", "CN"), 3),
-    **dict.fromkeys(
-        (
-            "DN",
-            "HX",
-            "CH",
-            "NN",
-            "TK",
-            "HC",
-            "XK",
-            "TB",
-            "NO",
-            "XB",
-            "TN",
-            "CS",
-            "XN",
-            "MS",
-            "HD",
-            "TQ",
-            "TA",
-            "TY",
-            "HG",
-            "LS",
-            "PV",
-            "HS",
-            "SV",
-            "GB",
-            "GD",
-            "NX",
-            "QT",
-        ),
-        4,
-    ),  # fmt: skip
-    **dict.fromkeys(("QN", "CA", "CY"), 5),
+    group: level for level, groups in LEVEL_GROUPS.items() for group in groups
 }
 
 # The base salary (lương cơ sở) in force from each date: a visit costing less than 15% of it
