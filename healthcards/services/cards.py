@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -217,6 +218,11 @@ def card_status_set(*, card: HealthCard, status_value: str, reason: str = "") ->
     return card
 
 
+def _cards_qr_forget(cards: list[HealthCard]) -> None:
+    for card in cards:
+        card_qr_forget(card=card)
+
+
 def card_five_year_dates_set(*, dates: dict[int, date | None]) -> int:
     """Store on each insuree's cards the date five consecutive years of health insurance
     were reached, as derived from the contribution records (``insuree id -> date``, None
@@ -241,7 +247,6 @@ def card_five_year_dates_set(*, dates: dict[int, date | None]) -> int:
                 HealthCard.objects.filter(pk__in=[card.pk for card in stale_cards]).update(
                     five_year_date=reached, updated_at=timezone.now()
                 )
-                for card in stale_cards:
-                    transaction.on_commit(lambda card=card: card_qr_forget(card=card))
+                transaction.on_commit(partial(_cards_qr_forget, stale_cards))
                 changed += len(stale_cards)
     return changed
