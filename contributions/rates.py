@@ -33,6 +33,7 @@ from contributions.models import (
 
 SALARY_CAP_MULTIPLIER = 20  # salary base capped at 20x the base salary (Law 41/2024 art. 31)
 UNEMPLOYMENT_REGIONAL_CAP_FROM = date(2015, 1, 1)  # Employment Law 2013 art. 58 in force
+VOLUNTARY_POVERTY_LINE_FLOOR_FROM = date(2016, 1, 1)  # Social Insurance Law 2014 art. 87
 VOLUNTARY_SUPPORT_PREFIX = "support_"
 HOUSEHOLD_PREFIX = "household_"
 ACCIDENT_COMPONENT = "occupational"
@@ -187,7 +188,12 @@ class RateBook:
         return None if bp is None else share(income, bp)
 
     def voluntary_income_bounds(self, month: date) -> tuple[int, int] | None:
-        floor = self.amount(ReferenceAmountKind.RURAL_POVERTY_LINE, month)
+        """From the rural poverty line to the cap; before 2016 (Social Insurance Law 2006
+        art. 100) the floor was the general minimum wage, the base salary of today."""
+        if month < VOLUNTARY_POVERTY_LINE_FLOOR_FROM:
+            floor = self.base_salary(month)
+        else:
+            floor = self.amount(ReferenceAmountKind.RURAL_POVERTY_LINE, month)
         cap = self.salary_cap(month)
         return None if floor is None or cap is None else (floor, cap)
 

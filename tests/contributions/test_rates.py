@@ -73,6 +73,10 @@ def test_health_unemployment_and_voluntary_before_2014(book):
     assert book.payer_rate(Scheme.UNEMPLOYMENT, "employee", date(2009, 1, 1)) == 100
     assert book.voluntary_total(date(2008, 1, 1), 1_000_000) == 160_000
     assert book.voluntary_total(date(2013, 12, 1), 1_000_000) == 200_000
+    # before 2016 the voluntary floor was the general minimum wage (base salary)
+    assert book.voluntary_income_bounds(date(2009, 6, 1)) == (650_000, 13_000_000)
+    assert book.voluntary_income_bounds(date(2015, 12, 1)) == (1_150_000, 23_000_000)
+    assert book.voluntary_income_bounds(date(2016, 1, 1)) == (700_000, 23_000_000)
 
 
 def test_the_2021_2022_reductions(book):
