@@ -271,31 +271,34 @@ def _apply_status_changes(
     acting_user: Any,
     now: Any,
 ) -> None:
-    """The new status and amounts of each month declared again, in bulk, and one audit event
-    per change (``contributions.record_status_changed``) with what it was and what it is."""
+    """The new status and amounts of each month declared again, in bulk; every change is
+    audited: one event per insuree (``contributions.record_status_changed``, object the
+    declaration) listing each of their records that changed, what it was and what it is.
+    One event per record cost more than the updates themselves on a large file."""
     if not changes:
         return
     _records_update(changes, declaration, now)
+    per_insuree: dict[int, list[dict[str, Any]]] = {}
+    for row, existing in changes:
+        per_insuree.setdefault(row.insuree_id, []).append(
+            {
+                "record_id": existing.id,
+                "month": month_format(row.month),
+                "scheme": row.scheme,
+                "employer_id": row.employer_id,
+                "from": existing.status,
+                "to": row.status,
+                "previous_declaration_id": existing.declaration_id,
+                "row": row.row,
+            }
+        )
     audit_events_record_bulk(
         action="contributions.record_status_changed",
         actor=acting_user,
-        object_type="contribution_record",
+        object_type="declaration",
         events=[
-            (
-                row.insuree_id,
-                str(existing.id),
-                {
-                    "month": month_format(row.month),
-                    "scheme": row.scheme,
-                    "employer_id": row.employer_id,
-                    "from": existing.status,
-                    "to": row.status,
-                    "declaration_id": declaration.pk,
-                    "previous_declaration_id": existing.declaration_id,
-                    "row": row.row,
-                },
-            )
-            for row, existing in changes
+            (insuree_id, str(declaration.pk), {"changes": insuree_changes})
+            for insuree_id, insuree_changes in per_insuree.items()
         ],
     )
 

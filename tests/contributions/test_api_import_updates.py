@@ -71,12 +71,11 @@ def test_an_owed_month_declared_paid_becomes_paid(agency_client, citizen_client,
     assert record.declaration_id == body["id"]
     [event] = AuditEvent.objects.filter(action="contributions.record_status_changed")
     assert event.target_insuree_id == career.pk
-    assert event.object_id == str(record.pk)
-    assert (event.data["from"], event.data["to"], event.data["month"]) == (
-        "owed",
-        "paid",
-        "2024-12",
-    )
+    assert (event.object_type, event.object_id) == ("declaration", str(body["id"]))
+    [change] = event.data["changes"]
+    assert change["record_id"] == record.pk
+    assert (change["from"], change["to"], change["month"]) == ("owed", "paid", "2024-12")
+    assert change["row"] == 2
     assert event.actor.role == "agency"
     # and the summary, the contribution time and the pension see it at once
     after = _summary(citizen_client)
@@ -124,7 +123,7 @@ def test_a_reversed_month_declared_again_is_recorded(agency_client, citizen_clie
     )
     assert _summary(citizen_client)["months_contributed"] == 180
     changes = AuditEvent.objects.filter(action="contributions.record_status_changed")
-    assert sorted((e.data["from"], e.data["to"]) for e in changes) == [
+    assert sorted((c["from"], c["to"]) for e in changes for c in e.data["changes"]) == [
         ("paid", "reversed"),
         ("reversed", "paid"),
     ]
@@ -221,3 +220,17 @@ def test_an_employer_decided_salary_pays_unemployment_above_the_base_salary_cap(
 
     assert r.status_code == 201, r.json()
     assert r.json()["rows_written"] == 2
+
+
+def test_one_audit_event_per_insuree_lists_each_change(agency_client, career):
+    sin = career.social_insurance_number
+    rows = [_row(sin, "2024-05", "reversed"), _row(sin, "2024-06", "reversed")]
+
+    r = upload(agency_client, csv_of(*rows))
+
+    assert r.json()["rows_updated"] == 2
+    [event] = AuditEvent.objects.filter(action="contributions.record_status_changed")
+    assert [(c["month"], c["from"], c["to"]) for c in event.data["changes"]] == [
+        ("2024-05", "paid", "reversed"),
+        ("2024-06", "paid", "reversed"),
+    ]
