@@ -398,5 +398,20 @@ def test_below_the_minimum_and_parameters(citizen_client, citizen):
 
 
 @pytest.mark.django_db
+def test_a_retirement_date_already_past_projects_nothing(citizen_client, citizen, make_months):
+    make_months(citizen.insuree, date(2024, 1, 1), 12)
+
+    r = citizen_client.get(URL, {"retirement_date": "2020-03-10"})
+
+    assert r.status_code == 200, r.json()
+    body = r.json()
+    assert body["retirement_date"] == "2020-03-31"
+    assert body["first_pension_month"] == "2020-04-01"
+    assert body["projected_contribution_months"] == 12
+    assert body["projected_rate_percent"] == 0
+    assert body["one_time_allowance"] == 0
+
+
+@pytest.mark.django_db
 def test_only_citizens(agency_client):
     assert agency_client.get(URL).status_code == 403
