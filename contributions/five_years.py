@@ -3,8 +3,9 @@ liên tục), derived from the health-insurance contribution months.
 
 Health Insurance Law (Law 25/2008, amended by Law 46/2014) art. 22: a holder with five
 consecutive years of health insurance and co-payments above six months of base salary in a
-year is refunded the excess; a break of no more than 3 months does not interrupt the
-five years. Rule as computed here:
+year is refunded the excess. That a break of no more than 3 months does not interrupt the
+five years is the rule DESIGN.md section 2 states (the implementing decree's text could not be
+read through the sources available). Rule as computed here:
 - a month counts when a health-insurance record of it is paid;
 - a break of 1 to 3 months keeps the run going (the months of the break do not count); a
   break of 4 months or more starts a new run;

@@ -198,7 +198,7 @@ def test_art_72_3_a_mixed_career_weights_both_parts_by_time(book):
     assert estimate["average_salary"] == 7_640_000
 
 
-def test_future_salaries_are_capped_at_20_base_salaries(book):
+def test_art_31_future_salaries_are_capped_at_20_base_salaries(book):
     # given 15 years at 10,000,000 and a projected salary of 80,000,000 from 2026-11
     inputs = PensionInputs(
         gender="female",
@@ -210,7 +210,8 @@ def test_future_salaries_are_capped_at_20_base_salaries(book):
 
     estimate = pension_estimate(inputs, book)
 
-    # then each future month counts at most 20 x 2,530,000 (Decree 161/2026)
+    # then each future month counts at most 20 x 2,530,000 (the cap of art. 31(1); the base
+    # salary of Decree 161/2026)
     assert estimate["future_monthly_salary"] == 50_600_000
     assert estimate["future_salary_capped"] is True
     # (180 x 10,000,000 + 279 x 50,600,000) / 459 = 34,678,431; 75%
