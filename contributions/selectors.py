@@ -251,6 +251,16 @@ def health_five_year_dates(*, insuree_ids: list[int], chunk: int = 5000) -> dict
     return {insuree_id: five_year_date(found) for insuree_id, found in months.items()}
 
 
+def health_insuree_ids() -> list[int]:
+    """Everyone with a health-insurance record, in id order (a backfill walks them)."""
+    return list(
+        ContributionRecord.objects.filter(scheme=Scheme.HEALTH)
+        .order_by("insuree_id")
+        .values_list("insuree_id", flat=True)
+        .distinct()
+    )
+
+
 def employers_by_code(*, codes: set[str]) -> dict[str, int]:
     return dict(Employer.objects.filter(code__in=codes).values_list("code", "id"))
 

@@ -346,7 +346,19 @@ def _five_year_dates_refresh(rows: list[ValidRow]) -> None:
     and store it on their cards (healthcards.services, the agreed direction)."""
     insuree_ids = sorted({row.insuree_id for row in rows if row.scheme == Scheme.HEALTH})
     if insuree_ids:
-        card_five_year_dates_set(dates=selectors.health_five_year_dates(insuree_ids=insuree_ids))
+        five_year_dates_refresh(insuree_ids=insuree_ids)
+
+
+def five_year_dates_refresh(*, insuree_ids: list[int], chunk: int = 5000) -> int:
+    """Store on the cards of these insurees the five-year date their health-insurance
+    records give; answers how many cards changed. One transaction per chunk."""
+    changed = 0
+    for start in range(0, len(insuree_ids), chunk):
+        part = insuree_ids[start : start + chunk]
+        with transaction.atomic():
+            dates = selectors.health_five_year_dates(insuree_ids=part)
+            changed += card_five_year_dates_set(dates=dates)
+    return changed
 
 
 def contributions_posted_notify(*, insuree_ids: list[int], chunk: int = 10_000) -> int:
