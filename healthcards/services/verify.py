@@ -126,6 +126,8 @@ def _verify_signed(text: str) -> Verdict:
     state = _card_state(card)
     if state is not None:
         return Verdict(result=state, card=card)
+    if token.generation < card.qr_generation:  # issued before a "not me"
+        return Verdict(result=ScanResult.REVOKED, card=card)
     return Verdict(result=ScanResult.EXPIRED if token.expired else ScanResult.VALID, card=card)
 
 
@@ -145,7 +147,10 @@ def _verify_paper(text: str) -> Verdict:
         paper.birth_text, holder.date_of_birth
     ):
         return Verdict(result=ScanResult.MISMATCH, card=card, show_card=False)
-    return Verdict(result=_card_state(card) or ScanResult.VALID, card=card)
+    state = _card_state(card)
+    if state is None and card.paper_qr_revoked_at is not None:  # since a "not me"
+        state = ScanResult.REVOKED
+    return Verdict(result=state or ScanResult.VALID, card=card)
 
 
 def scan_event_record(
