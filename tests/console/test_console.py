@@ -307,3 +307,10 @@ def test_the_searched_identifier_never_appears_in_a_url(console, husband):
 
     assert "?q=" not in text(r)
     assert r.request["PATH_INFO"] == "/support/"
+
+
+def test_support_staff_signing_in_to_the_admin_land_in_the_console(console):
+    r = console.get("/admin/")
+
+    assert r.status_code == 302
+    assert r["Location"] == "/support/"
