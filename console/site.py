@@ -178,6 +178,7 @@ class SupportSite(AdminSite):
     site_title = _("VSS support")
     index_title = _("Find an account")
     enable_nav_sidebar = False
+    site_url = None  # no "view site" link: the console is the whole site for its users
 
     @property
     def login_form(self) -> Any:  # type: ignore[override]

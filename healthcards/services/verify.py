@@ -68,10 +68,11 @@ def card_verify_typed(
     digits) or ``social_insurance_number`` (10 digits, or the 12-digit national ID that has
     served as one since 2025). The person's current card; ``mismatch`` (record hidden) when
     the date of birth differs; ``malformed`` when the number is not a well-formed one."""
-    kind = identifier_kind(value=identifier.strip())
+    identifier = "".join(identifier.split())  # "001 190 012 345" as typed from the card
+    kind = identifier_kind(value=identifier)
     if kind is None or (field == "national_id" and kind != "national_id"):
         return Verdict(result=ScanResult.MALFORMED, source=ScanSource.TYPED)
-    card = healthcard_get_for_person(identifier=identifier.strip())
+    card = healthcard_get_for_person(identifier=identifier)
     verdict = _verdict_for_person(card, name=None, born=date_of_birth)
     return _verdict_logged(verdict, source=ScanSource.TYPED, operator=operator, facility=facility)
 
