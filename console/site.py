@@ -60,7 +60,7 @@ from healthcards.selectors import (
     healthcard_list_for_insurees,
 )
 from healthcards.services.cards import card_reinstate_by_support
-from healthcards.services.cases import card_case_close_by_support
+from healthcards.services.cases import card_case_close_by_support, card_case_queue_viewed
 
 SEARCHED = "console:searched"
 EVENTS_SHOWN = 10
@@ -275,6 +275,7 @@ class SupportSite(AdminSite):
 
     def cases_view(self, request: HttpRequest) -> Any:
         cases = list(card_case_queue()[:QUEUE_SHOWN])
+        card_case_queue_viewed(acting_user=_staff(request), count=len(cases), ip=_ip(request))
         return self._render(
             request, "console/cases.html", {"title": gettext("Open cases"), "cases": cases}
         )

@@ -269,6 +269,7 @@ def test_cards_and_open_cases_show_and_a_case_closes_with_a_reason(console, husb
     assert card.card_number in page
     assert "I was at home" in page
     assert f"/support/cases/{case.pk}/close/" in queue
+    assert AuditEvent.objects.filter(action="healthcard.cases_list", data__count=1).exists()
     assert "The case is closed." in text(done)
     case.refresh_from_db()
     assert case.status == "resolved"
