@@ -4,6 +4,21 @@ Submodules: audit, sessions (tokens), login, otp, passwords, support (and phone 
 prune. The names other apps use are re-exported here.
 """
 
+from accounts.models import OtpPurpose
 from accounts.services.audit import audit_event_record, audit_events_record_bulk
+from accounts.services.otp import (
+    ChallengeStarted,
+    otp_challenge_redeem_for_user,
+    otp_challenge_start_for_user,
+    otp_error,
+)
 
-__all__ = ["audit_event_record", "audit_events_record_bulk"]
+__all__ = [
+    "ChallengeStarted",
+    "OtpPurpose",
+    "audit_event_record",
+    "audit_events_record_bulk",
+    "otp_challenge_redeem_for_user",
+    "otp_challenge_start_for_user",
+    "otp_error",
+]
