@@ -5,5 +5,6 @@ prune. The names other apps use are re-exported here.
 """
 
 from accounts.services.audit import audit_event_record
+from accounts.services.sms import sms_to_user_queue
 
-__all__ = ["audit_event_record"]
+__all__ = ["audit_event_record", "sms_to_user_queue"]
