@@ -103,6 +103,7 @@ def account_reset_by_support(
         insuree_id=insuree.pk,
         kind=Kind.SECURITY_ACCOUNT_RESET,
         data={"at": timezone.now().isoformat()},
+        sms_fallback=False,  # the phone on file has just been sent the reset code
     )
     return started.phone_hint
 

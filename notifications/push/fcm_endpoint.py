@@ -17,8 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 import requests
-from firebase_admin import App, messaging
-from urllib3.util import retry
+from firebase_admin import App, _http_client, messaging
 
 FCM_PATH = "/v1/projects/{project}/messages:send"
 EXPECTED_FCM_URL = "https://fcm.googleapis.com" + FCM_PATH.replace("{project}", "{0}")
@@ -47,9 +46,8 @@ def messaging_point_at(app: App, endpoint: str, *, retries: int = 4) -> str:
     adapter = requests.adapters.HTTPAdapter(
         pool_connections=100,
         pool_maxsize=100,
-        max_retries=retry.Retry(
-            connect=1, read=1, status=retries, status_forcelist=[500, 503], backoff_factor=0.5
-        ),
+        # the library's own retry policy (500/503 with backoff, last answer returned)
+        max_retries=_http_client.DEFAULT_RETRY_CONFIG.new(status=retries),
     )
     client.session.mount(base, adapter)
     return str(service._fcm_url)
