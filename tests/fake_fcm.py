@@ -36,7 +36,13 @@ ERRORS: dict[str, tuple[int, str, str, str, list[dict[str, Any]]]] = {
         [],
     ),
     "mismatch-": (403, "PERMISSION_DENIED", "SENDER_ID_MISMATCH", "SenderId mismatch", []),
-    "unavailable-": (503, "UNAVAILABLE", "UNAVAILABLE", "The service is currently unavailable.", []),
+    "unavailable-": (
+        503,
+        "UNAVAILABLE",
+        "UNAVAILABLE",
+        "The service is currently unavailable.",
+        [],
+    ),
     "internal-": (500, "INTERNAL", "INTERNAL", "Internal error encountered.", []),
     "quota-": (
         429,
@@ -64,7 +70,7 @@ class FakeFcm:
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
 
-            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length", 0))
                 payload = json.loads(self.rfile.read(length) or b"{}")
                 status, body = fake.answer(self.path, payload, self.headers.get("Authorization"))

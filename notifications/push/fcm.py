@@ -16,6 +16,7 @@ Errors, from FCM's v1 error codes:
 from __future__ import annotations
 
 import threading
+import warnings
 from typing import Any
 
 import firebase_admin
@@ -27,6 +28,10 @@ from notifications.push import BATCH_SIZE, Outcome, PushMessage, PushResult
 from notifications.push.fcm_endpoint import messaging_point_at
 
 APP_NAME = "vss-push"
+# firebase-admin 7.7 deprecates ``Message.token`` for ``fid`` (Firebase installation ids). The
+# apps register FCM registration tokens, which FCM's v1 API still takes as ``message.token``;
+# moving to installation ids is a change of what the apps send, not of this module.
+warnings.filterwarnings("ignore", "Message.token is deprecated", DeprecationWarning)
 _lock = threading.Lock()
 _app: tuple[tuple[str, str, str], firebase_admin.App] | None = None
 
@@ -50,6 +55,7 @@ def fcm_app() -> firebase_admin.App:
             return _app[1]
         if _app is not None:
             firebase_admin.delete_app(_app[1])
+            _app = None
         app = _app_create()
         if settings.FCM_ENDPOINT:
             messaging_point_at(app, settings.FCM_ENDPOINT, retries=settings.FCM_HTTP_RETRIES)
