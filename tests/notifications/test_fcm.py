@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import re
+from pathlib import Path
 
 import firebase_admin
 import pytest
@@ -30,7 +31,7 @@ BENEFIT = {"benefit_id": 7, "amount": 2_500_000, "paid_on": "2026-11-05"}
 
 
 def _pin() -> tuple[Version, Version]:
-    text = open("pyproject.toml", encoding="utf-8").read()
+    text = Path("pyproject.toml").read_text(encoding="utf-8")
     match = re.search(r'"firebase-admin>=([\d.]+),<([\d.]+)"', text)
     assert match, "firebase-admin must be pinned to a range in pyproject.toml"
     return Version(match.group(1)), Version(match.group(2))

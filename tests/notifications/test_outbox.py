@@ -68,10 +68,13 @@ def test_nothing_is_sent_when_the_callers_transaction_rolls_back(
 ):
     device = DeviceFactory()
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
+    def failing_caller() -> None:
+        with transaction.atomic():
             notification_send(user_id=device.user_id, kind=Kind.BENEFIT_PAID, data=BENEFIT)
             raise RuntimeError("the caller failed")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(RuntimeError):
+        failing_caller()
 
     assert callbacks == []
     assert not Notification.objects.exists()
