@@ -273,10 +273,14 @@ def test_concurrent_resends_never_send_a_delivery_twice(pushed, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("needs PostgreSQL row locks (SELECT ... FOR UPDATE SKIP LOCKED)")
     devices = DeviceFactory.create_batch(300)
-    notifications_send(
-        kind=Kind.BENEFIT_PAID, notices=[Notice(user_id=d.user_id, data=BENEFIT) for d in devices]
-    )
+    with transaction.atomic():
+        notifications_send(
+            kind=Kind.BENEFIT_PAID,
+            notices=[Notice(user_id=d.user_id, data=BENEFIT) for d in devices],
+        )
+        transaction.get_connection().run_on_commit.clear()  # left to the periodic task
     make_due()
+    assert pushed.sent == []
     original = pushed.MemoryBackend.send
 
     def slow_send(self, messages):
