@@ -18,7 +18,7 @@ from notifications.kinds import Kind
 from notifications.models import Campaign, CampaignStatus, Device, Notification, Platform
 from notifications.services import Notice, notification_send, notifications_send
 
-DEMO_TOKEN = "demo-console-device-{user}"
+DEMO_TOKEN = "demo-console-device-{user}"  # noqa: S105 - a push token, not a secret
 WELCOME_ID = uuid.UUID("5e1c0a3e-0000-4000-8000-000000000001")
 WELCOME = {
     "title": {"vi": "Chào mừng bạn đến với VSS", "en": "Welcome to VSS"},
