@@ -34,7 +34,8 @@ def test_every_kind_speaks_vietnamese_and_english(kind):
     vi = kind_render(kind=kind, data=SAMPLE, language="vi")
     en = kind_render(kind=kind, data=SAMPLE, language="en")
 
-    assert all(vi) and all(en)
+    assert all(vi)
+    assert all(en)
     assert vi != en, "a Vietnamese translation is missing"
     assert "%(" not in vi[1] + en[1]
 
