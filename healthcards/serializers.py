@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from healthcards.beneficiaries import coverage_text
 from healthcards.models import CardStatus, HealthCard, ScanResult
+
+# A desk's clock may run a little ahead of the server's.
+QUEUED_CLOCK_SKEW_SECONDS = 60
 
 
 class StrictCharField(serializers.CharField):
@@ -76,6 +82,24 @@ class VerifyInputSerializer(serializers.Serializer):
         max_length=settings.HEALTHCARD_VERIFY_MAX_LENGTH,
         help_text="The scanned text: a signed QR token or a paper card's QR text.",
     )
+    scanned_at = serializers.DateTimeField(
+        required=False,
+        help_text="When the desk scanned it, for a scan queued while the desk was offline: "
+        "the token's expiry is judged at that time, and the scan is logged with it. At most "
+        "HEALTHCARD_VERIFY_QUEUED_MAX_AGE seconds old, and not in the future.",
+    )
+
+    def validate_scanned_at(self, value: datetime) -> datetime:
+        now = timezone.now()
+        if value > now + timedelta(seconds=QUEUED_CLOCK_SKEW_SECONDS):
+            raise serializers.ValidationError(
+                _("The scan time is in the future."), code="scanned_at_future"
+            )
+        if value < now - timedelta(seconds=settings.HEALTHCARD_VERIFY_QUEUED_MAX_AGE):
+            raise serializers.ValidationError(
+                _("The scan is too old to be logged."), code="scanned_at_too_old"
+            )
+        return min(value, now)
 
 
 class VerifiedCardSerializer(serializers.Serializer):

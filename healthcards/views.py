@@ -212,7 +212,10 @@ class ClinicVerifyApi(APIView):
                 status_code=status.HTTP_403_FORBIDDEN,
             )
         verdict = card_verify(
-            text=data.validated_data["qr"], operator=request.user, facility=facility
+            text=data.validated_data["qr"],
+            operator=request.user,
+            facility=facility,
+            scanned_at=data.validated_data.get("scanned_at"),
         )
         body = {
             "result": verdict.result,

@@ -8,6 +8,7 @@ scheduled after commit.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -25,7 +26,7 @@ from healthcards.paper import (
 from healthcards.selectors import healthcard_get_by_number, healthcard_get_by_sin
 from healthcards.services.cards import scan_notice
 from healthcards.tasks import scan_notify_holder
-from healthcards.tokens import TokenRejected, looks_like_jws, token_verify
+from healthcards.tokens import TokenRejected, looks_like_jws, token_alive_at, token_verify
 
 
 @dataclass(frozen=True)
@@ -36,12 +37,18 @@ class Verdict:
     show_card: bool = True
 
 
-def card_verify(*, text: str, operator: Any, facility: Facility) -> Verdict:
+def card_verify(
+    *, text: str, operator: Any, facility: Facility, scanned_at: datetime | None = None
+) -> Verdict:
     """Verify ``text`` as scanned at ``facility`` by ``operator``; log identifiable cards.
-    Surrounding whitespace (scanners often append a line break) is ignored."""
+    Surrounding whitespace (scanners often append a line break) is ignored.
+
+    ``scanned_at`` (a scan the desk queued while offline, checked against the token then)
+    judges a signed token's expiry at that moment and logs the scan at it; the card's own
+    status is always today's."""
     text = text.strip()
     if looks_like_jws(text):
-        verdict = _verify_signed(text)
+        verdict = _verify_signed(text, scanned_at)
         source = ScanSource.SIGNED_QR
     elif looks_like_paper_card(text):
         verdict = _verify_paper(text)
@@ -52,7 +59,7 @@ def card_verify(*, text: str, operator: Any, facility: Facility) -> Verdict:
         return verdict
     scan = scan_event_record(
         card=verdict.card, facility=facility, operator=operator, result=verdict.result,
-        source=source,
+        source=source, scanned_at=scanned_at,
     )  # fmt: skip
     return Verdict(result=verdict.result, card=verdict.card, scan=scan, show_card=verdict.show_card)
 
@@ -63,7 +70,7 @@ def _card_state(card: HealthCard) -> str | None:
     return None if state == CardStatus.ACTIVE else state
 
 
-def _verify_signed(text: str) -> Verdict:
+def _verify_signed(text: str, scanned_at: datetime | None) -> Verdict:
     try:
         token = token_verify(text)
     except TokenRejected as rejected:
@@ -74,7 +81,8 @@ def _verify_signed(text: str) -> Verdict:
     state = _card_state(card)
     if state is not None:
         return Verdict(result=state, card=card)
-    return Verdict(result=ScanResult.EXPIRED if token.expired else ScanResult.VALID, card=card)
+    expired = token.expired and not (scanned_at and token_alive_at(token, scanned_at))
+    return Verdict(result=ScanResult.EXPIRED if expired else ScanResult.VALID, card=card)
 
 
 def _verify_paper(text: str) -> Verdict:
@@ -97,7 +105,13 @@ def _verify_paper(text: str) -> Verdict:
 
 
 def scan_event_record(
-    *, card: HealthCard, facility: Facility, operator: Any, result: str, source: str
+    *,
+    card: HealthCard,
+    facility: Facility,
+    operator: Any,
+    result: str,
+    source: str,
+    scanned_at: datetime | None = None,
 ) -> ScanEvent:
     """Log the scan. With HEALTHCARD_SCAN_NOTIFY_BATCHED (production) the holder is told by
     the ``scans_notify_pending`` beat task, so a verify never waits on, nor fails with, the
@@ -110,7 +124,7 @@ def scan_event_record(
         insuree_id=card.insuree_id,
         facility=facility,
         operator=operator,
-        scanned_at=now,
+        scanned_at=scanned_at or now,
         result=result,
         source=source,
         notified_at=None if batched else now,

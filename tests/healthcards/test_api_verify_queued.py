@@ -1,0 +1,159 @@
+"""POST /api/v1/clinic/verify with "scanned_at": a scan the desk queued while offline."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from healthcards.models import CardStatus, ScanEvent
+from notifications.models import Notification
+from tests.healthcards.test_api_verify import VERIFY, signed_now
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+
+def post(client, body):
+    return client.post(VERIFY, body, format="json")
+
+
+def test_a_token_expired_since_the_offline_scan_is_valid_and_logged_at_the_scan_time(
+    clinic_client, card, settings, clinic_user, facility, django_capture_on_commit_callbacks
+):
+    # Given a token scanned offline while it was alive, posted after it expired
+    issued = timezone.now() - timedelta(seconds=settings.HEALTHCARD_QR_TTL + 3600)
+    token = signed_now(card, issued_at=issued)
+    scanned_at = issued + timedelta(seconds=30)
+
+    # When the desk posts it with the scan time
+    with django_capture_on_commit_callbacks(execute=True):
+        r = post(clinic_client, {"qr": token, "scanned_at": scanned_at.isoformat()})
+
+    # Then the answer is valid and the log carries the scan time, as the holder will see it
+    assert r.status_code == 200, r.json()
+    assert r.json()["result"] == "valid"
+    scan = ScanEvent.objects.get(pk=r.json()["scan_id"])
+    assert abs((scan.scanned_at - scanned_at).total_seconds()) < 1
+    assert (scan.result, scan.operator_id, scan.facility_id) == (
+        "valid",
+        clinic_user.pk,
+        facility.pk,
+    )
+    note = Notification.objects.get(user=card.insuree.user)
+    assert note.data["scan_id"] == str(scan.pk)
+
+
+def test_the_holder_sees_the_queued_scan_in_their_scan_log(
+    citizen_client, clinic_client, card, settings
+):
+    issued = timezone.now() - timedelta(hours=2)
+    token = signed_now(card, issued_at=issued)
+    scanned_at = issued + timedelta(seconds=10)
+
+    r = post(clinic_client, {"qr": token, "scanned_at": scanned_at.isoformat()})
+    assert r.status_code == 200, r.json()
+
+    scans = citizen_client.get(f"/api/v1/healthcards/{card.pk}/scans").json()["results"]
+    assert [s["id"] for s in scans] == [r.json()["scan_id"]]
+    assert scans[0]["result"] == "valid"
+
+
+def test_a_scan_time_after_the_token_expired_is_still_expired(clinic_client, card, settings):
+    issued = timezone.now() - timedelta(hours=2)
+    token = signed_now(card, issued_at=issued)
+    too_late = issued + timedelta(seconds=settings.HEALTHCARD_QR_TTL + 60)
+
+    r = post(clinic_client, {"qr": token, "scanned_at": too_late.isoformat()})
+
+    assert r.status_code == 200, r.json()
+    assert r.json()["result"] == "expired"
+
+
+def test_a_scan_time_before_the_token_was_issued_does_not_revive_it(clinic_client, card, settings):
+    # Given an expired token and a claimed scan time before it even existed
+    issued = timezone.now() - timedelta(hours=2)
+    token = signed_now(card, issued_at=issued)
+    before = issued - timedelta(minutes=5)
+
+    r = post(clinic_client, {"qr": token, "scanned_at": before.isoformat()})
+
+    assert r.status_code == 200, r.json()
+    assert r.json()["result"] == "expired"
+
+
+def test_a_card_suspended_since_the_offline_scan_answers_its_current_status(clinic_client, card):
+    issued = timezone.now() - timedelta(hours=1)
+    token = signed_now(card, issued_at=issued)
+    card.status = CardStatus.SUSPENDED
+    card.save(update_fields=["status"])
+
+    r = post(
+        clinic_client, {"qr": token, "scanned_at": (issued + timedelta(seconds=5)).isoformat()}
+    )
+
+    assert r.status_code == 200, r.json()
+    assert r.json()["result"] == "suspended"
+    assert ScanEvent.objects.get(pk=r.json()["scan_id"]).result == "suspended"
+
+
+def test_a_forged_queued_token_is_still_bad_signature_and_not_logged(clinic_client, card):
+    token = signed_now(card)
+    header, payload, signature = token.split(".")
+    forged = f"{header}.{payload}.{'A' * len(signature)}"
+
+    r = post(clinic_client, {"qr": forged, "scanned_at": timezone.now().isoformat()})
+
+    assert r.status_code == 200, r.json()
+    assert r.json()["result"] == "bad_signature"
+    assert not ScanEvent.objects.exists()
+
+
+def test_a_fresh_token_with_a_scan_time_is_logged_at_that_time(clinic_client, card):
+    token = signed_now(card, issued_at=timezone.now() - timedelta(seconds=40))
+    scanned_at = timezone.now() - timedelta(seconds=20)
+
+    r = post(clinic_client, {"qr": token, "scanned_at": scanned_at.isoformat()})
+
+    assert r.json()["result"] == "valid"
+    scan = ScanEvent.objects.get(pk=r.json()["scan_id"])
+    assert abs((scan.scanned_at - scanned_at).total_seconds()) < 1
+
+
+@pytest.mark.parametrize(
+    ("offset", "code"),
+    [
+        (timedelta(minutes=5), "scanned_at_future"),
+        (-timedelta(days=4), "scanned_at_too_old"),
+    ],
+)
+def test_a_scan_time_in_the_future_or_too_old_is_a_400_problem(clinic_client, card, offset, code):
+    token = signed_now(card)
+
+    r = post(clinic_client, {"qr": token, "scanned_at": (timezone.now() + offset).isoformat()})
+
+    assert r.status_code == 400, r.json()
+    assert r["Content-Type"].startswith("application/problem+json")
+    assert [(e["field"], e["code"]) for e in r.json()["errors"]] == [("scanned_at", code)]
+    assert not ScanEvent.objects.exists()
+
+
+@pytest.mark.parametrize("value", ["yesterday", 42, "2026-13-01T00:00:00Z"])
+def test_a_scan_time_that_is_not_a_time_is_a_400_problem(clinic_client, card, value):
+    r = post(clinic_client, {"qr": signed_now(card), "scanned_at": value})
+
+    assert r.status_code == 400, r.json()
+    assert r.json()["errors"][0]["field"] == "scanned_at"
+
+
+def test_a_slightly_fast_desk_clock_is_accepted_and_logged_at_the_server_time(clinic_client, card):
+    token = signed_now(card)
+    before = timezone.now()
+
+    r = post(
+        clinic_client, {"qr": token, "scanned_at": (before + timedelta(seconds=30)).isoformat()}
+    )
+
+    assert r.status_code == 200, r.json()
+    scan = ScanEvent.objects.get(pk=r.json()["scan_id"])
+    assert before <= scan.scanned_at <= timezone.now()
