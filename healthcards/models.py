@@ -168,6 +168,8 @@ class ScanResult(models.TextChoices):
 class ScanSource(models.TextChoices):
     SIGNED_QR = "signed_qr", _("Signed QR")
     PAPER_CARD = "paper_card", _("Paper card QR")
+    ID_CARD = "id_card", _("Identity card QR")
+    TYPED = "typed", _("Typed number")
 
 
 class ScanEvent(models.Model):

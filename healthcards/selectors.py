@@ -14,6 +14,7 @@ from accounts.selectors import (
     household_dependents,
     household_member_relation,
     household_members,
+    insuree_get_by_identifier,
     user_ids_by_insuree_ids,
 )
 from healthcards.models import ClinicOperator, Facility, HealthCard, ScanEvent
@@ -107,6 +108,23 @@ def healthcard_get_by_sin(*, social_insurance_number: str) -> HealthCard | None:
         .order_by("-issued_on", "-created_at")
         .first()
     )
+
+
+def healthcard_get_for_person(*, identifier: str) -> HealthCard | None:
+    """The person's most recently issued card, by national ID or social insurance number
+    (identity-card QR, typed lookup). Two queries: the person (through accounts), the card."""
+    insuree = insuree_get_by_identifier(identifier=identifier)
+    if insuree is None:
+        return None
+    card = (
+        HealthCard.objects.select_related("registered_facility")
+        .filter(insuree_id=insuree.pk)
+        .order_by("-issued_on", "-created_at")
+        .first()
+    )
+    if card is not None:
+        card.insuree = insuree
+    return card
 
 
 def scan_list_for_card(*, card: HealthCard) -> QuerySet[ScanEvent]:

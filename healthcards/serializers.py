@@ -7,14 +7,13 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language, gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from healthcards.beneficiaries import coverage_text
-from healthcards.models import CardStatus, HealthCard, ScanResult
+from healthcards.models import CardStatus, HealthCard, ScanResult, ScanSource
 
 # A desk's clock may run a little ahead of the server's.
 QUEUED_CLOCK_SKEW_SECONDS = 60
@@ -75,12 +74,20 @@ class ScanOutputSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=ScanResult.choices)
 
 
+TYPED_FIELDS = ("national_id", "social_insurance_number")
+
+
 class VerifyInputSerializer(serializers.Serializer):
+    """Exactly one of ``qr`` (scanned text) or a typed number (``national_id`` or
+    ``social_insurance_number``, with ``date_of_birth``)."""
+
     qr = StrictCharField(
+        required=False,
         allow_blank=True,
         trim_whitespace=False,
         max_length=settings.HEALTHCARD_VERIFY_MAX_LENGTH,
-        help_text="The scanned text: a signed QR token or a paper card's QR text.",
+        help_text="The scanned text: a signed QR token, a paper card's or an identity card's "
+        "QR text.",
     )
     scanned_at = serializers.DateTimeField(
         required=False,
@@ -93,13 +100,38 @@ class VerifyInputSerializer(serializers.Serializer):
         now = timezone.now()
         if value > now + timedelta(seconds=QUEUED_CLOCK_SKEW_SECONDS):
             raise serializers.ValidationError(
-                _("The scan time is in the future."), code="scanned_at_future"
+                gettext("The scan time is in the future."), code="scanned_at_future"
             )
         if value < now - timedelta(seconds=settings.HEALTHCARD_VERIFY_QUEUED_MAX_AGE):
             raise serializers.ValidationError(
-                _("The scan is too old to be logged."), code="scanned_at_too_old"
+                gettext("The scan is too old to be logged."), code="scanned_at_too_old"
             )
         return min(value, now)
+
+    national_id = StrictCharField(
+        required=False, max_length=32, help_text="Typed lookup: the 12-digit national ID."
+    )
+    social_insurance_number = StrictCharField(
+        required=False,
+        max_length=32,
+        help_text="Typed lookup: the 10-digit social insurance number (or the national ID).",
+    )
+    date_of_birth = serializers.DateField(
+        required=False, help_text="Typed lookup: YYYY-MM-DD, required with a typed number."
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        given = [name for name in ("qr", *TYPED_FIELDS) if name in attrs]
+        if len(given) != 1:
+            raise serializers.ValidationError(
+                gettext("Send either qr, or national_id or social_insurance_number with "
+                        "date_of_birth.")
+            )  # fmt: skip
+        if given[0] in TYPED_FIELDS and "date_of_birth" not in attrs:
+            raise serializers.ValidationError(
+                {"date_of_birth": gettext("A typed number needs the date of birth.")}
+            )
+        return attrs
 
 
 class VerifiedCardSerializer(serializers.Serializer):
@@ -126,6 +158,13 @@ class VerifiedCardSerializer(serializers.Serializer):
 
 class VerifyOutputSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=ScanResult.choices)
+    # The metaclass moves declared fields out of the class, so "source" (also an attribute of
+    # Field, hence mypy's complaint) is the field of that name.
+    source = serializers.ChoiceField(  # type: ignore[assignment]
+        choices=ScanSource.choices,
+        allow_null=True,
+        help_text="What was verified; null only for a text of no known layout (malformed).",
+    )
     scan_id = serializers.UUIDField(allow_null=True)
     card = VerifiedCardSerializer(allow_null=True)
 

@@ -23,6 +23,7 @@ from api.renderers import PNGRenderer, SVGRenderer
 from api.throttles import ScopedRateThrottle
 from healthcards.error_codes import HealthCardErrorCode
 from healthcards.keyring import keyring_published
+from healthcards.models import Facility
 from healthcards.selectors import (
     access_healthcard_by_id,
     access_scan_by_id,
@@ -32,6 +33,7 @@ from healthcards.selectors import (
     scan_list_for_card,
 )
 from healthcards.serializers import (
+    TYPED_FIELDS,
     CardCaseOutputSerializer,
     HealthCardOutputSerializer,
     HealthCardPageSerializer,
@@ -46,7 +48,7 @@ from healthcards.serializers import (
 )
 from healthcards.services.cards import card_reinstate_by_support, card_scan_report_not_me
 from healthcards.services.qr import card_qr_issue, qr_image_render
-from healthcards.services.verify import card_verify
+from healthcards.services.verify import card_verify, card_verify_typed
 
 TAGS = ["healthcards"]
 
@@ -190,40 +192,76 @@ class SupportCardReinstateApi(APIView):
         return Response(ReinstateOutputSerializer(card).data)
 
 
+def _typed_lookup(data: Any) -> tuple[str, str] | None:
+    """(field, number) when the body is a typed lookup, else None."""
+    if isinstance(data, dict):
+        for name in TYPED_FIELDS:
+            if name in data:
+                return name, data[name]
+    return None
+
+
+class ClinicTypedLookupThrottle(ScopedRateThrottle):
+    """Typed numbers only, per operator (scope ``clinic_lookup``): a desk checks people in,
+    it does not enumerate them. Scanned texts are counted by ``clinic_verify`` alone."""
+
+    scope_attr = "typed_throttle_scope"
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        if _typed_lookup(request.data) is None:
+            return True
+        return super().allow_request(request, view)
+
+
 class ClinicVerifyApi(APIView):
     permission_classes = [IsClinicOperator]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedRateThrottle, ClinicTypedLookupThrottle]
     throttle_scope = "clinic_verify"
+    typed_throttle_scope = "clinic_lookup"
 
     @extend_schema(
         tags=["clinic"],
-        summary="Verify a scanned QR (signed token or paper card text)",
+        summary="Verify a scanned QR (signed token, paper card or identity card text) or a "
+        "typed national ID / social insurance number with the date of birth",
         request=VerifyInputSerializer,
         responses={200: VerifyOutputSerializer},
     )
     def post(self, request: Request) -> Response:
         data = VerifyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        facility = clinic_facility_for_user(user=request.user)
-        if facility is None:
-            raise ApplicationError(
-                code=HealthCardErrorCode.CLINIC_WITHOUT_FACILITY,
-                detail=gettext("This clinic account is not linked to a facility."),
-                status_code=status.HTTP_403_FORBIDDEN,
+        facility = _clinic_facility(request)
+        typed = _typed_lookup(data.validated_data)
+        if typed is None:
+            verdict = card_verify(
+                text=data.validated_data["qr"],
+                operator=request.user,
+                facility=facility,
+                scanned_at=data.validated_data.get("scanned_at"),
             )
-        verdict = card_verify(
-            text=data.validated_data["qr"],
-            operator=request.user,
-            facility=facility,
-            scanned_at=data.validated_data.get("scanned_at"),
-        )
+        else:
+            verdict = card_verify_typed(
+                field=typed[0], identifier=typed[1], operator=request.user, facility=facility,
+                date_of_birth=data.validated_data["date_of_birth"],
+            )  # fmt: skip
         body = {
             "result": verdict.result,
+            "source": verdict.source,
             "scan_id": verdict.scan.pk if verdict.scan else None,
             "card": verdict.card if verdict.show_card else None,
         }
         context = {"today": timezone.localdate(), "facility": facility}
         return Response(VerifyOutputSerializer(body, context=context).data)
+
+
+def _clinic_facility(request: Request) -> Facility:
+    facility = clinic_facility_for_user(user=request.user)
+    if facility is None:
+        raise ApplicationError(
+            code=HealthCardErrorCode.CLINIC_WITHOUT_FACILITY,
+            detail=gettext("This clinic account is not linked to a facility."),
+            status_code=status.HTTP_403_FORBIDDEN,
+        )
+    return facility
 
 
 @require_safe
