@@ -538,7 +538,7 @@
   }
 
   function benefitText(level) {
-    return level ? t("benefit_text", { level: level, percent: COVERAGE[level] || "?" }) : "";
+    return level ? t("benefit_text", { level: level, percent: (COVERAGE[level] || "?") + "%" }) : "";
   }
 
   function validityText(from, to) {
@@ -566,7 +566,7 @@
         [t("field_gender"), genderText(card.gender)],
         [t("field_card_number"), card.card_number, "mono"],
         [t("field_benefit"), t("benefit_text", {
-          level: card.benefit_level, percent: card.coverage_percent,
+          level: card.benefit_level, percent: card.coverage_percent + "%",
         })],
         [t("field_facility"), facility.code + " " + facility.name + " (" + here + ")",
           card.at_registered_facility ? "" : "attention"],
