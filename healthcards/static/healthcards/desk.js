@@ -277,6 +277,18 @@
       .finally(renderKeys);
   }
 
+  function keyCached(token) {
+    var cached = jwksCached();
+    try {
+      var kid = base64urlJson(token.split(".")[0]).kid;
+      return !!cached && cached.keys.some(function (key) {
+        return key.kid === kid;
+      });
+    } catch (error) {
+      return true; // not a token we could read: nothing to fetch for it
+    }
+  }
+
   function keysAgeText() {
     var cached = jwksCached();
     return cached ? showAge(Date.now() - cached.fetchedAt) : "";
@@ -320,12 +332,15 @@
   // Resolves to {result, claims?, reason?}: result is valid, expired, bad_signature,
   // malformed or no_keys, as the server would answer without the card's current status.
   function verifyOffline(text) {
+    // As the server does: the header first, then the signature over the raw parts, and
+    // only then the claims, so tampered claims are a bad signature whatever they decode to.
     var parts = text.split(".");
     var header;
-    var claims;
+    var signature;
     try {
       header = base64urlJson(parts[0]);
-      claims = base64urlJson(parts[1]);
+      base64urlBytes(parts[1]);
+      signature = base64urlBytes(parts[2]);
     } catch (error) {
       return Promise.resolve({ result: "malformed" });
     }
@@ -344,13 +359,19 @@
     var signed = new TextEncoder().encode(parts[0] + "." + parts[1]);
     return publicKeyFor(jwk)
       .then(function (key) {
-        return crypto.subtle.verify({ name: "Ed25519" }, key, base64urlBytes(parts[2]), signed);
+        return crypto.subtle.verify({ name: "Ed25519" }, key, signature, signed);
       })
       .catch(function () {
         return false;
       })
       .then(function (good) {
         if (!good) return { result: "bad_signature", reason: "bad_signature" };
+        var claims;
+        try {
+          claims = base64urlJson(parts[1]);
+        } catch (error) {
+          return { result: "malformed" };
+        }
         if (!claimsComplete(claims)) return { result: "malformed" };
         if (nowSeconds() > claims.exp + LEEWAY) {
           return { result: "expired", claims: claims, reason: "token_expired" };
@@ -678,6 +699,7 @@
       .then(function (body) {
         networkSeen(true);
         showOnline(body, guessed);
+        if (signed && !keyCached(text)) jwksRefresh(); // a key we have not seen: rotated
       })
       .catch(function (error) {
         if (error instanceof NetworkError) return offline();
@@ -737,10 +759,28 @@
     });
   });
 
+  // "12/05/1990", "12-05-1990", "12.05.1990" or "12051990" (day first, as written in Viet
+  // Nam), or ISO "1990-05-12"; null when it is not a real date.
+  function parseBirthDate(text) {
+    var value = text.trim();
+    var iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+    var dmy = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(value) || /^(\d{2})(\d{2})(\d{4})$/.exec(value);
+    var parts = iso ? [iso[3], iso[2], iso[1]] : dmy ? [dmy[1], dmy[2], dmy[3]] : null;
+    if (!parts) return null;
+    var day = parseInt(parts[0], 10);
+    var month = parseInt(parts[1], 10);
+    var year = parseInt(parts[2], 10);
+    var date = new Date(Date.UTC(year, month - 1, day));
+    if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) {
+      return null;
+    }
+    return date.toISOString().slice(0, 10);
+  }
+
   $("lookup-form").addEventListener("submit", function (event) {
     event.preventDefault();
     var number = $("lookup-number").value.replace(/\s+/g, "");
-    var dateOfBirth = $("lookup-dob").value;
+    var dateOfBirth = parseBirthDate($("lookup-dob").value);
     var error = $("lookup-error");
     var problem = !/^(\d{10}|\d{12})$/.test(number)
       ? "lookup_number_invalid"
