@@ -443,6 +443,8 @@
   var online = navigator.onLine;
 
   function networkSeen(up) {
+    // A "needs the network" answer is stale once the network is back.
+    if (up && !online && $("result").dataset.result === "needs_network") showIdle();
     online = up;
     renderNetwork();
     if (up) queueFlush();
@@ -510,7 +512,7 @@
     return line;
   }
 
-  var SYMBOLS = { ok: "\u2713", warn: "!", bad: "\u2717", info: "\u2026", idle: "" };
+  var SYMBOLS = { ok: "\u2713", warn: "!", bad: "\u2717", info: "!", idle: "" };
   var TONE = {
     valid: "ok",
     offline_valid: "warn",
@@ -533,7 +535,7 @@
     panel.className = "result result-" + tone;
     panel.dataset.result = view.result;
     panel.dataset.mode = view.mode || "";
-    $("result-symbol").textContent = SYMBOLS[tone];
+    $("result-symbol").textContent = view.result === "checking" ? "\u2026" : SYMBOLS[tone];
     $("result-word").textContent = view.word;
     $("result-code").textContent = view.code || "";
     $("result-note").textContent = view.note || "";
