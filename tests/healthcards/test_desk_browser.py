@@ -27,9 +27,11 @@ from healthcards.tokens import card_claims, token_sign
 from tests.accounts.test_admin_browser import CHROMIUM, CHROMIUM_ARGS
 from tests.healthcards.conftest import FIXTURES
 
-DEMO_PASSWORD = "Demo@2026"  # noqa: S105 - the documented demo password
+DEMO_PASSWORD = "Demo@2026"
 ARTIFACTS = (
-    Path(os.environ.get("TEST_ARTIFACTS_DIR") or django_settings.BASE_DIR / "var" / "test-artifacts")
+    Path(
+        os.environ.get("TEST_ARTIFACTS_DIR") or django_settings.BASE_DIR / "var" / "test-artifacts"
+    )
     / "clinic-desk"
 )
 CSP_WORDS = ("Content Security Policy", "Content-Security-Policy")
@@ -133,7 +135,10 @@ def fresh_qr(card: HealthCard, *, issued_ago: timedelta = timedelta(0)) -> str:
 def tampered(token: str, **claims) -> str:
     """The token with some claims changed and its signature kept: it no longer fits."""
     header, payload, signature = token.split(".")
-    changed = {**json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))), **claims}
+    changed = {
+        **json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))),
+        **claims,
+    }
     encoded = base64.urlsafe_b64encode(json.dumps(changed).encode()).rstrip(b"=").decode()
     return f"{header}.{encoded}.{signature}"
 
@@ -160,9 +165,12 @@ def test_the_desk_checks_in_online_offline_and_logs_queued_scans(browser, live_s
     desk.scan(fresh_qr(card), "valid")
     desk.shot("02-online-valid-signed-qr")
     shown = desk.result_text()
-    assert "Hợp lệ" in shown and "valid" in shown
-    assert holder.full_name in shown and "12/05/1990" in shown
-    assert "DN4010123456789" in shown and "tại cơ sở này" in shown
+    assert "Hợp lệ" in shown
+    assert "valid" in shown
+    assert holder.full_name in shown
+    assert "12/05/1990" in shown
+    assert "DN4010123456789" in shown
+    assert "tại cơ sở này" in shown
 
     # And the chip ID card's text: checked in, identified by the ID card
     desk.scan(id_card_text(), "valid")
@@ -246,6 +254,7 @@ def test_a_citizen_account_is_refused_and_keeps_no_session(browser, live_server,
     desk.page.wait_for_selector("#signin-error:not([hidden])")
     desk.shot("10-citizen-refused")
     assert "for clinic accounts only" in desk.page.inner_text("#signin-error")
+    assert desk.page.input_value("#signin-password") == ""
     assert desk.page.is_hidden("#desk-section")
     assert desk.storage("sessionStorage") == {}
     assert not any("access" in k or "refresh" in k for k in desk.storage("localStorage"))
@@ -255,9 +264,7 @@ def test_a_citizen_account_is_refused_and_keeps_no_session(browser, live_server,
 
 
 @pytest.mark.django_db(transaction=True)
-def test_refresh_rotation_and_sign_out_that_clears_everything_personal(
-    browser, live_server, demo
-):
+def test_refresh_rotation_and_sign_out_that_clears_everything_personal(browser, live_server, demo):
     desk = Desk(browser, live_server, "en-US")
     desk.open()
     desk.sign_in("clinic.demo")

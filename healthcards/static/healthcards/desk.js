@@ -929,6 +929,7 @@
     event.preventDefault();
     var username = $("signin-username").value.trim();
     var password = $("signin-password").value;
+    $("signin-password").value = ""; // never kept in the page, whatever the answer
     var otp = $("signin-otp").value.trim();
     var button = $("signin-button");
     button.disabled = true;
@@ -952,12 +953,10 @@
         }
         session.operator = me.full_name || me.username;
         STORE.setItem(S_OPERATOR, session.operator);
-        $("signin-password").value = "";
         $("signin-otp").value = "";
         showDesk();
       })
       .catch(function (error) {
-        $("signin-password").value = "";
         if (error instanceof NetworkError) return showSignin(t("signin_needs_network"));
         if (error instanceof ApiError && error.problem && error.problem.detail) {
           return showSignin(error.problem.detail);
