@@ -643,7 +643,8 @@
       result: result,
       mode: "offline",
       word: t("result_" + result),
-      code: verdict.result + " \u00b7 " + t("offline"),
+      // The bare code "valid" would read as a full check: offline it is only the network state.
+      code: (result === "offline_valid" ? "" : verdict.result + " \u00b7 ") + t("offline"),
       note: t(note),
       rows: rows,
     });
