@@ -176,7 +176,16 @@ def scan_event_record(
     """Log the scan. With HEALTHCARD_SCAN_NOTIFY_BATCHED (production) the holder is told by
     the ``scans_notify_pending`` beat task, so a verify never waits on, nor fails with, the
     broker; otherwise (no worker: development) by a task right after commit, whose failure
-    (broker down) is logged and does not fail the verify."""
+    (broker down) is logged and does not fail the verify.
+
+    A queued offline scan (``scanned_at`` given) sent again, because the desk never saw the
+    first answer, is the same scan: it is returned, not logged nor told twice."""
+    if scanned_at is not None:
+        already = ScanEvent.objects.filter(
+            insuree_id=card.insuree_id, card=card, operator=operator, scanned_at=scanned_at
+        ).first()
+        if already is not None:
+            return already
     now = timezone.now()
     batched = settings.HEALTHCARD_SCAN_NOTIFY_BATCHED
     scan = ScanEvent.objects.create(

@@ -157,3 +157,36 @@ def test_a_slightly_fast_desk_clock_is_accepted_and_logged_at_the_server_time(cl
     assert r.status_code == 200, r.json()
     scan = ScanEvent.objects.get(pk=r.json()["scan_id"])
     assert before <= scan.scanned_at <= timezone.now()
+
+
+def test_a_queued_scan_sent_twice_is_logged_and_told_once(
+    clinic_client, card, django_capture_on_commit_callbacks
+):
+    # Given a queued scan whose first answer never reached the desk
+    issued = timezone.now() - timedelta(hours=1)
+    body = {
+        "qr": signed_now(card, issued_at=issued),
+        "scanned_at": (issued + timedelta(seconds=20)).isoformat(),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        first = post(clinic_client, body)
+
+    # When the desk sends it again
+    with django_capture_on_commit_callbacks(execute=True):
+        second = post(clinic_client, body)
+
+    # Then it is the same scan, and the holder heard of it once
+    assert second.status_code == 200, second.json()
+    assert second.json()["scan_id"] == first.json()["scan_id"]
+    assert ScanEvent.objects.count() == 1
+    assert Notification.objects.filter(user=card.insuree.user).count() == 1
+
+
+def test_scans_made_now_are_never_merged(clinic_client, card):
+    token = signed_now(card)
+
+    first = post(clinic_client, {"qr": token})
+    second = post(clinic_client, {"qr": token})
+
+    assert first.json()["scan_id"] != second.json()["scan_id"]
+    assert ScanEvent.objects.count() == 2
