@@ -14,7 +14,9 @@ from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 
+import jwt
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.utils import timezone
@@ -326,4 +328,43 @@ def test_the_camera_button_scans_where_barcode_detector_exists(browser, live_ser
     desk.page.wait_for_selector("#result[data-result=valid]")
     assert demo_card().insuree.full_name in desk.result_text()
     assert desk.page.is_hidden("#camera-panel")
+    assert desk.problems == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_offline_checks_refuse_what_the_server_would(browser, live_server, demo):
+    # Given a signed-in desk that has cached the keys, then loses the network
+    card = demo_card()
+    kid, key = signing_key_current()
+    desk = Desk(browser, live_server, "en-US")
+    desk.open()
+    desk.sign_in("clinic.demo")
+    desk.page.wait_for_selector("#desk-section:not([hidden])")
+    desk.page.wait_for_selector("#keys-status:has-text('updated')")
+    desk.context.set_offline(True)
+
+    def signed(*, headers=None, signer=key, signer_kid=kid, **claims) -> str:
+        body = {**card_claims(card, issued_at=timezone.now()), **claims}
+        extra = {"kid": signer_kid, "typ": "vss-hc+jwt", **(headers or {})}
+        return jwt.encode(body, signer, algorithm="EdDSA", headers=extra)
+
+    # Then each is refused as the server refuses it, and none is queued
+    desk.scan(signed(aud="another-audience"), "malformed")
+    desk.scan(signed(iss="someone-else"), "malformed")
+    desk.scan(signed(headers={"typ": "JWT"}), "malformed")
+    desk.scan(signed(cn="not-a-card"), "malformed")
+    desk.scan("eyJhbGciOiJub25lIn0.eyJjbiI6IkROIn0.", "malformed")  # alg none, no signature
+    desk.scan("hello", "malformed")
+    desk.scan(signed(signer=Ed25519PrivateKey.generate(), signer_kid="unknownkid000000"),
+              "bad_signature")  # fmt: skip
+    assert "keys may be out of date" in desk.result_text()
+    desk.scan(signed(vt="2020-12-31"), "expired")
+    assert "validity has ended" in desk.result_text()
+    assert "1 waiting" in desk.page.inner_text("#queue-count"), "only the expired card is queued"
+
+    # And without cached keys, nothing can be checked offline
+    desk.page.evaluate("localStorage.clear()")
+    desk.scan(fresh_qr(card), "no_keys")
+    desk.shot("12-offline-no-keys")
+    assert "No keys have been downloaded" in desk.result_text()
     assert desk.problems == []

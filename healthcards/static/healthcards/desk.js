@@ -689,7 +689,10 @@
     var offline = function () {
       networkSeen(false);
       if (!signed) {
-        showNeedsNetwork();
+        // Paper-card and ID-card texts are fields separated by "|"; anything else is no
+        // card code at all, with or without the network.
+        if (text.indexOf("|") >= 0) showNeedsNetwork();
+        else showOffline({ result: "malformed" });
         return;
       }
       return verifyOffline(text).then(function (verdict) {
