@@ -628,9 +628,11 @@
         [t("field_source"), t("source_signed_qr")],
       ];
     }
-    rows.push([t("field_checked"), t("checked_offline", {
-      time: showTime(new Date()), age: keysAgeText() || "-",
-    })]);
+    var age = keysAgeText();
+    var time = showTime(new Date());
+    rows.push([t("field_checked"), age
+      ? t("checked_offline", { time: time, age: age })
+      : t("checked_offline_no_keys", { time: time })]);
     var result = verdict.result === "valid" ? "offline_valid" : verdict.result;
     var note = {
       offline_valid: "note_offline_valid",
