@@ -59,7 +59,7 @@ def id_card_parse(text: str) -> IdCard:
     if identifier_kind(value=national_id) != "national_id":
         raise IdCardMalformed("The first field is not a national ID.")
     if not _OLD_ID_RE.match(old_id):
-        raise IdCardMalformed("The old ID is empty or 9 digits.")
+        raise IdCardMalformed("The old ID is empty, 9 or 12 digits (CMND).")
     if not full_name:
         raise IdCardMalformed("The name is empty.")
     if gender.casefold() not in _GENDERS:

@@ -201,3 +201,81 @@ class ScanPageSerializer(serializers.Serializer):
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     results = ScanOutputSerializer(many=True)
+
+
+class OperatorRefSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+
+
+class FacilityScanOutputSerializer(serializers.Serializer):
+    """One scan at the operator's facility. After a ``mismatch`` the verify answer hid the
+    record, so the list hides the card number and name too."""
+
+    id = serializers.UUIDField()
+    scanned_at = serializers.DateTimeField()
+    operator = OperatorRefSerializer()
+    source = serializers.ChoiceField(choices=ScanSource.choices)  # type: ignore[assignment]
+    result = serializers.ChoiceField(choices=ScanResult.choices)
+    card_number = serializers.SerializerMethodField()
+    holder_name = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_card_number(self, scan: Any) -> str | None:
+        return None if scan.result == ScanResult.MISMATCH else scan.card.card_number
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_holder_name(self, scan: Any) -> str | None:
+        return None if scan.result == ScanResult.MISMATCH else scan.card.insuree.full_name
+
+
+class FacilityScanPageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = FacilityScanOutputSerializer(many=True)
+
+
+class CaseScanSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    facility = FacilityRefSerializer()
+    scanned_at = serializers.DateTimeField()
+    result = serializers.ChoiceField(choices=ScanResult.choices)
+    source = serializers.ChoiceField(choices=ScanSource.choices)  # type: ignore[assignment]
+
+
+class SupportCaseOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    opened_at = serializers.DateTimeField(source="created_at")
+    comment = serializers.CharField()
+    card_id = serializers.UUIDField()
+    card_number = serializers.CharField(source="card.card_number")
+    card_status = serializers.CharField(source="card.status")
+    holder_name = serializers.CharField(source="card.insuree.full_name")
+    scan = CaseScanSerializer(allow_null=True)
+    resolution = serializers.CharField()
+    resolved_at = serializers.DateTimeField(allow_null=True)
+
+
+class SupportCasePageSerializer(serializers.Serializer):
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = SupportCaseOutputSerializer(many=True)
+
+
+class ReactivateVerifyInputSerializer(serializers.Serializer):
+    challenge_id = serializers.UUIDField()
+    otp = serializers.RegexField(r"^[0-9]{6}$", help_text="The 6-digit code sent by SMS.")
+
+
+class ReactivateStartOutputSerializer(serializers.Serializer):
+    challenge_id = serializers.UUIDField()
+    phone_hint = serializers.CharField()
+    expires_in = serializers.IntegerField(help_text="Seconds until the code expires.")
+
+
+class ReactivatedOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    card_number = serializers.CharField()
+    status = serializers.CharField()

@@ -25,28 +25,44 @@ from healthcards.error_codes import HealthCardErrorCode
 from healthcards.keyring import keyring_published
 from healthcards.models import Facility
 from healthcards.selectors import (
+    access_card_case_for_support,
     access_healthcard_by_id,
     access_scan_by_id,
+    card_case_queue,
     clinic_facility_for_user,
     healthcard_get_for_support,
     healthcard_list_for_viewer,
     scan_list_for_card,
+    scan_list_for_facility,
 )
 from healthcards.serializers import (
     TYPED_FIELDS,
     CardCaseOutputSerializer,
+    FacilityScanOutputSerializer,
+    FacilityScanPageSerializer,
     HealthCardOutputSerializer,
     HealthCardPageSerializer,
     NotMeInputSerializer,
     QrOutputSerializer,
+    ReactivatedOutputSerializer,
+    ReactivateStartOutputSerializer,
+    ReactivateVerifyInputSerializer,
     ReinstateInputSerializer,
     ReinstateOutputSerializer,
     ScanOutputSerializer,
     ScanPageSerializer,
+    SupportCaseOutputSerializer,
+    SupportCasePageSerializer,
     VerifyInputSerializer,
     VerifyOutputSerializer,
 )
 from healthcards.services.cards import card_reinstate_by_support, card_scan_report_not_me
+from healthcards.services.cases import (
+    card_case_close_by_support,
+    card_case_queue_viewed,
+    card_reactivate_start,
+    card_reactivate_verify,
+)
 from healthcards.services.qr import card_qr_issue, qr_image_render
 from healthcards.services.verify import card_verify, card_verify_typed
 
@@ -190,6 +206,124 @@ class SupportCardReinstateApi(APIView):
             ip=_client_ip(request),
         )
         return Response(ReinstateOutputSerializer(card).data)
+
+
+class FacilityScanCursorPagination(CursorPagination):
+    ordering = ("-scanned_at", "-id")  # type: ignore[assignment]  # DRF accepts a tuple
+
+
+class ClinicScanListApi(APIView):
+    permission_classes = [IsClinicOperator]
+
+    @extend_schema(
+        tags=["clinic"],
+        summary="The facility's own recent scans, newest first",
+        responses=FacilityScanPageSerializer,
+        parameters=[
+            OpenApiParameter("cursor", str, required=False),
+            OpenApiParameter("page_size", int, required=False),
+        ],
+    )
+    def get(self, request: Request) -> Response:
+        facility = _clinic_facility(request)
+        paginator = FacilityScanCursorPagination()
+        scans = scan_list_for_facility(facility=facility)
+        page = paginator.paginate_queryset(scans, request, view=self)
+        return paginator.get_paginated_response(FacilityScanOutputSerializer(page, many=True).data)
+
+
+class CaseCursorPagination(CursorPagination):
+    ordering = ("created_at", "id")  # type: ignore[assignment]  # DRF accepts a tuple
+
+
+class SupportCaseListApi(APIView):
+    permission_classes = [IsSupportStaff]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "support"
+
+    @extend_schema(
+        tags=["support"],
+        summary='Open "not me" cases, oldest first (audited)',
+        responses=SupportCasePageSerializer,
+        parameters=[
+            OpenApiParameter("cursor", str, required=False),
+            OpenApiParameter("page_size", int, required=False),
+        ],
+    )
+    def get(self, request: Request) -> Response:
+        paginator = CaseCursorPagination()
+        page = paginator.paginate_queryset(card_case_queue(), request, view=self)
+        cases = list(page or [])
+        card_case_queue_viewed(acting_user=request.user, count=len(cases), ip=_client_ip(request))
+        return paginator.get_paginated_response(SupportCaseOutputSerializer(cases, many=True).data)
+
+
+class SupportCaseCloseApi(APIView):
+    permission_classes = [IsSupportStaff]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "support"
+
+    @extend_schema(
+        tags=["support"],
+        summary="Close a case after review (reason required, audited); the card is unchanged",
+        request=ReinstateInputSerializer,
+        responses={200: SupportCaseOutputSerializer},
+    )
+    def post(self, request: Request, case_id: str) -> Response:
+        data = ReinstateInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = access_card_case_for_support(case_id=case_id)
+        case = card_case_close_by_support(
+            case=case,
+            acting_user=request.user,
+            reason=data.validated_data["reason"],
+            ip=_client_ip(request),
+        )
+        return Response(SupportCaseOutputSerializer(case).data)
+
+
+class HealthCardReactivateStartApi(APIView):
+    permission_classes = [IsCitizen]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "otp"
+
+    @extend_schema(
+        tags=TAGS,
+        summary='After "not me": send a code to the phone on file to get a new QR',
+        request=None,
+        responses={202: ReactivateStartOutputSerializer},
+    )
+    def post(self, request: Request, card_id: str) -> Response:
+        card = access_healthcard_by_id(user=request.user, card_id=card_id)
+        started = card_reactivate_start(card=card, user=request.user, ip=_client_ip(request))
+        return Response(
+            ReactivateStartOutputSerializer(started).data, status=status.HTTP_202_ACCEPTED
+        )
+
+
+class HealthCardReactivateVerifyApi(APIView):
+    permission_classes = [IsCitizen]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "otp"
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Confirm with the code: the card is active again with a new QR",
+        request=ReactivateVerifyInputSerializer,
+        responses={200: ReactivatedOutputSerializer},
+    )
+    def post(self, request: Request, card_id: str) -> Response:
+        data = ReactivateVerifyInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        card = access_healthcard_by_id(user=request.user, card_id=card_id)
+        card = card_reactivate_verify(
+            card=card,
+            user=request.user,
+            challenge_id=data.validated_data["challenge_id"],
+            otp=data.validated_data["otp"],
+            ip=_client_ip(request),
+        )
+        return Response(ReactivatedOutputSerializer(card).data)
 
 
 def _typed_lookup(data: Any) -> tuple[str, str] | None:

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "accounts",
     "contributions",
     "healthcards",
+    "console",  # the support console in the browser (composes accounts and healthcards)
 ]
 
 MIDDLEWARE = [

@@ -76,10 +76,11 @@ def card_verify_typed(
     digits) or ``social_insurance_number`` (10 digits, or the 12-digit national ID that has
     served as one since 2025). The person's current card; ``mismatch`` (record hidden) when
     the date of birth differs; ``malformed`` when the number is not a well-formed one."""
-    kind = identifier_kind(value=identifier.strip())
+    identifier = "".join(identifier.split())  # "001 190 012 345" as typed from the card
+    kind = identifier_kind(value=identifier)
     if kind is None or (field == "national_id" and kind != "national_id"):
         return Verdict(result=ScanResult.MALFORMED, source=ScanSource.TYPED)
-    card = healthcard_get_for_person(identifier=identifier.strip())
+    card = healthcard_get_for_person(identifier=identifier)
     verdict = _verdict_for_person(card, name=None, born=date_of_birth)
     return _verdict_logged(verdict, source=ScanSource.TYPED, operator=operator, facility=facility)
 
@@ -141,6 +142,8 @@ def _verify_signed(text: str, scanned_at: datetime | None) -> Verdict:
     state = _card_state(card)
     if state is not None:
         return Verdict(result=state, card=card)
+    if token.generation < card.qr_generation:  # issued before a "not me"
+        return Verdict(result=ScanResult.REVOKED, card=card)
     expired = token.expired and not (scanned_at and token_alive_at(token, scanned_at))
     return Verdict(result=ScanResult.EXPIRED if expired else ScanResult.VALID, card=card)
 
@@ -161,7 +164,10 @@ def _verify_paper(text: str) -> Verdict:
         paper.birth_text, holder.date_of_birth
     ):
         return Verdict(result=ScanResult.MISMATCH, card=card, show_card=False)
-    return Verdict(result=_card_state(card) or ScanResult.VALID, card=card)
+    state = _card_state(card)
+    if state is None and card.paper_qr_revoked_at is not None:  # since a "not me"
+        state = ScanResult.REVOKED
+    return Verdict(result=state or ScanResult.VALID, card=card)
 
 
 def scan_event_record(

@@ -226,6 +226,14 @@ def test_a_typed_national_id_with_birth_date_is_valid(clinic_client, lan):
     assert ScanEvent.objects.get(pk=body["scan_id"]).source == "typed"
 
 
+def test_spaces_typed_inside_a_number_are_ignored(clinic_client, lan):
+    body = verify(
+        clinic_client, {"national_id": " 001 190 012 345 ", "date_of_birth": "1990-05-12"}
+    )
+
+    assert body["result"] == "valid", body
+
+
 def test_a_typed_social_insurance_number_is_valid(clinic_client, lan):
     body = verify(
         clinic_client, {"social_insurance_number": "0123456789", "date_of_birth": "1990-05-12"}
