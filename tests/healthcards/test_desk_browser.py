@@ -23,6 +23,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import Session, User
+from accounts.services.sessions import sessions_end_all
 from healthcards.models import HealthCard, ScanEvent, ScanSource
 from healthcards.services.keys import signing_key_current
 from healthcards.tokens import card_claims, token_sign
@@ -368,3 +369,34 @@ def test_offline_checks_refuse_what_the_server_would(browser, live_server, demo)
     desk.shot("12-offline-no-keys")
     assert "No keys have been downloaded" in desk.result_text()
     assert desk.problems == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sign_in_needs_the_network_and_an_ended_session_asks_to_sign_in_again(
+    browser, live_server, demo
+):
+    desk = Desk(browser, live_server, "en-US")
+    desk.open()
+
+    # Offline, signing in says it needs the network
+    desk.context.set_offline(True)
+    desk.sign_in("clinic.demo")
+    desk.page.wait_for_selector("#signin-error:has-text('needs the network')")
+    desk.context.set_offline(False)
+
+    # Online, signed in; then every session of the operator is ended elsewhere
+    desk.page.fill("#signin-username", "")
+    desk.page.focus("#signin-username")
+    desk.sign_in("clinic.demo")  # typed again from the start
+    desk.page.wait_for_selector("#desk-section:not([hidden])")
+    sessions_end_all(user=User.objects.get(username="clinic.demo"))
+
+    # The next scan finds the session over (refresh refused too) and asks to sign in again
+    desk.page.keyboard.type(fresh_qr(demo_card()))
+    desk.page.keyboard.press("Enter")
+    desk.wait("#signin-error:has-text('session has ended')")
+    desk.shot("13-session-ended")
+    assert set(desk.storage("sessionStorage")) <= {"vssDesk.queue"}
+    assert desk.page.evaluate("document.activeElement.id") == "signin-password"
+    # Chromium reports the refused calls (401) in the console; nothing else went wrong.
+    assert [p for p in desk.problems if "status of 401" not in p] == []

@@ -900,7 +900,7 @@
     var error = $("signin-error");
     error.hidden = !message;
     error.textContent = message || "";
-    $("signin-username").focus();
+    ($("signin-username").value ? $("signin-password") : $("signin-username")).focus();
   }
 
   function showDesk() {
@@ -920,9 +920,7 @@
 
   function sessionEnded() {
     // Queued scans stay (in this tab) for the next sign-in; tokens go.
-    session.access = session.refresh = null;
-    STORE.removeItem(S_ACCESS);
-    STORE.removeItem(S_REFRESH);
+    tokensClear();
     showSignin(t("session_ended"));
   }
 
