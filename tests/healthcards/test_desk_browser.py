@@ -287,6 +287,15 @@ def test_refresh_rotation_and_sign_out_that_clears_everything_personal(browser, 
     assert second["vssDesk.refresh"] != first["vssDesk.refresh"]
     assert second["vssDesk.access"] not in ("x.y.z", first["vssDesk.access"])
 
+    # And two scans in quick succession are both checked, in order
+    scans_before = ScanEvent.objects.count()
+    desk.page.keyboard.type(fresh_qr(demo_card()))
+    desk.page.keyboard.press("Enter")
+    desk.page.keyboard.type(id_card_text())
+    desk.page.keyboard.press("Enter")
+    desk.wait("#result[data-result=valid] dd:has-text('chip ID card')")
+    assert ScanEvent.objects.count() == scans_before + 2
+
     # And when they sign out (Tab to the button from the header is the keyboard's way)
     desk.page.focus("#signout-button")
     desk.page.keyboard.press("Enter")

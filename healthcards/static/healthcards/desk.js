@@ -408,7 +408,9 @@
   }
 
   function queueFlush() {
-    if (flushing || !queue.length || !session.access) return Promise.resolve();
+    if (flushing || !queue.length || !(session.access || session.refresh)) {
+      return Promise.resolve();
+    }
     flushing = true;
     var next = function () {
       if (!queue.length) return Promise.resolve();
@@ -682,7 +684,9 @@
   }
 
   // --- Scanning and looking up ----------------------------------------------------------------
-  var busy = false;
+  // Scans are checked one after another, in the order they were made: a scan that arrives
+  // while the previous one is still being checked waits for it, never gets lost.
+  var pending = Promise.resolve();
 
   function verifyText(text) {
     var signed = looksLikeJws(text);
@@ -742,14 +746,13 @@
   }
 
   function guarded(work) {
-    if (busy) return Promise.resolve();
-    busy = true;
-    return Promise.resolve()
+    pending = pending
       .then(work)
-      .finally(function () {
-        busy = false;
-        focusScan();
-      });
+      .catch(function (error) {
+        showProblem(error);
+      })
+      .finally(focusScan);
+    return pending;
   }
 
   function focusScan() {
