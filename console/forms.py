@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.selectors import phone_normalized
+
 
 class SearchForm(forms.Form):
     q = forms.CharField(
@@ -32,3 +34,9 @@ class ReasonForm(forms.Form):
 class PhoneChangeForm(ReasonForm):
     new_phone = forms.CharField(label=_("New phone"), max_length=20)
     document_reference = forms.CharField(label=_("Identity document checked"), max_length=100)
+
+    def clean_new_phone(self) -> str:
+        phone = phone_normalized(value=self.cleaned_data["new_phone"])
+        if phone is None:
+            raise forms.ValidationError(_("This is not a mobile number."))
+        return phone

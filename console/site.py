@@ -37,7 +37,6 @@ from accounts.selectors import (
     household_dependents,
     phone_change_list,
     phone_hint,
-    phone_normalized,
     session_list_for_user,
     support_account_search,
 )
@@ -119,13 +118,10 @@ def _revoke(request: HttpRequest, user: Any, data: dict[str, Any]) -> str:
 
 
 def _change_phone(request: HttpRequest, user: Any, data: dict[str, Any]) -> str:
-    new_phone = phone_normalized(value=data["new_phone"])
-    if new_phone is None:
-        raise ApplicationError(code="invalid", detail=gettext("This is not a mobile number."))
     phone_change_request(
         acting_user=_staff(request),
         user=user,
-        new_phone=new_phone,
+        new_phone=data["new_phone"],  # normalised by the form
         document_reference=data["document_reference"],
         reason=data["reason"],
         ip=_ip(request),

@@ -184,6 +184,10 @@ class ReinstateInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=1000)
 
 
+class CaseCloseInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+
+
 class ReinstateOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     card_number = serializers.CharField()

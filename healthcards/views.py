@@ -38,6 +38,7 @@ from healthcards.selectors import (
 from healthcards.serializers import (
     TYPED_FIELDS,
     CardCaseOutputSerializer,
+    CaseCloseInputSerializer,
     FacilityScanOutputSerializer,
     FacilityScanPageSerializer,
     HealthCardOutputSerializer,
@@ -266,11 +267,11 @@ class SupportCaseCloseApi(APIView):
     @extend_schema(
         tags=["support"],
         summary="Close a case after review (reason required, audited); the card is unchanged",
-        request=ReinstateInputSerializer,
+        request=CaseCloseInputSerializer,
         responses={200: SupportCaseOutputSerializer},
     )
     def post(self, request: Request, case_id: str) -> Response:
-        data = ReinstateInputSerializer(data=request.data)
+        data = CaseCloseInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         case = access_card_case_for_support(case_id=case_id)
         case = card_case_close_by_support(
