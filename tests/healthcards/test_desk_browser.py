@@ -146,6 +146,16 @@ def tampered(token: str, **claims) -> str:
     return f"{header}.{encoded}.{signature}"
 
 
+def paper_card_text(name: str) -> str:
+    """The demo citizen's paper card QR (2016 layout): fields, the name as hex of UTF-8, "$"."""
+    fields = [
+        "DN4010123456789", name.encode().hex(), "12/05/1990", "2", "-", "01 - 001",
+        "01/01/2026", "31/12/2026", "01/01/2026", "010500123456", "-", "4", "01/03/2021",
+        "5c0ffee0d15ea5e1-0101", "$",
+    ]  # fmt: skip
+    return "|".join(fields)
+
+
 def id_card_text() -> str:
     lines = (FIXTURES / "id_card_qr.txt").read_text(encoding="utf-8").splitlines()
     return next(line for line in lines if line.startswith("001190012345|"))
@@ -181,6 +191,12 @@ def test_the_desk_checks_in_online_offline_and_logs_queued_scans(browser, live_s
     assert holder.full_name in desk.result_text()
     assert "căn cước gắn chip" in desk.result_text()
 
+    # And the text of her paper card's QR (unsigned): checked against the record
+    desk.scan(paper_card_text(holder.full_name), "valid")
+    desk.shot("03b-online-valid-paper-card")
+    assert "mã QR trên thẻ giấy (không có chữ ký)" in desk.result_text()
+    assert "giấy tờ tùy thân có ảnh" in desk.result_text()
+
     # And a typed lookup, keyboard only: Tab to the number, Tab to the date, Enter
     desk.page.keyboard.press("Tab")
     desk.page.keyboard.press("Tab")
@@ -193,7 +209,7 @@ def test_the_desk_checks_in_online_offline_and_logs_queued_scans(browser, live_s
     desk.shot("04-online-valid-typed")
     online_scans = ScanEvent.objects.exclude(pk__in=before)
     assert sorted(online_scans.values_list("source", flat=True)) == sorted(
-        [ScanSource.SIGNED_QR, ScanSource.ID_CARD, ScanSource.TYPED]
+        [ScanSource.SIGNED_QR, ScanSource.ID_CARD, ScanSource.PAPER_CARD, ScanSource.TYPED]
     )
 
     # When the network drops, a fresh QR is verified from the cached keys
@@ -226,7 +242,7 @@ def test_the_desk_checks_in_online_offline_and_logs_queued_scans(browser, live_s
     desk.shot("08-offline-id-card-needs-network")
     assert "chỉ kiểm tra được khi có mạng" in desk.result_text()
     assert "2 lượt đang chờ có mạng" in desk.page.inner_text("#queue-count")
-    assert ScanEvent.objects.exclude(pk__in=before).count() == 3, "nothing reached the server"
+    assert ScanEvent.objects.exclude(pk__in=before).count() == 4, "nothing reached the server"
 
     # When the network returns, the queued scans are posted
     desk.context.set_offline(False)

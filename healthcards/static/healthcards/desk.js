@@ -602,13 +602,17 @@
     }
     var source = body.source || guessedSource;
     if (source) rows.push([t("field_source"), t("source_" + source)]);
+    var note = t("note_" + body.result);
+    if (body.result === "valid" && (source === "paper_card" || source === "typed")) {
+      note += " " + t("caution_" + source);
+    }
     rows.push([t("field_checked"), t("checked_online", { time: showTime(new Date()) })]);
     showResult({
       result: body.result,
       mode: "online",
       word: t("result_" + body.result),
       code: body.result,
-      note: t("note_" + body.result),
+      note: note,
       rows: rows,
     });
   }
