@@ -44,6 +44,8 @@ class Verdict:
     show_card: bool = True
     # signed_qr, paper_card, id_card or typed; None only for text of no known layout.
     source: str | None = None
+    # When the scan happened, for a queued offline scan whose token vouches for that time.
+    scanned_at: datetime | None = None
 
 
 def card_verify(
@@ -52,9 +54,10 @@ def card_verify(
     """Verify ``text`` as scanned at ``facility`` by ``operator``; log identifiable cards.
     Surrounding whitespace (scanners often append a line break) is ignored.
 
-    ``scanned_at`` (a scan the desk queued while offline, checked against the token then)
-    judges a signed token's expiry at that moment and logs the scan at it; the card's own
-    status is always today's."""
+    ``scanned_at`` (a scan the desk queued while offline) counts only for a signed token
+    that was alive then (between its ``iat`` and ``exp``): its expiry is judged at that moment
+    and the scan is logged at it. Otherwise, and for unsigned texts, the scan is logged now.
+    The card's own status is always today's."""
     text = text.strip()
     if looks_like_jws(text):
         verdict, source = _verify_signed(text, scanned_at), ScanSource.SIGNED_QR
@@ -64,9 +67,7 @@ def card_verify(
         verdict, source = _verify_id_card(text), ScanSource.ID_CARD
     else:
         return Verdict(result=ScanResult.MALFORMED)
-    return _verdict_logged(
-        verdict, source=source, operator=operator, facility=facility, scanned_at=scanned_at
-    )
+    return _verdict_logged(verdict, source=source, operator=operator, facility=facility)
 
 
 def card_verify_typed(
@@ -85,20 +86,13 @@ def card_verify_typed(
     return _verdict_logged(verdict, source=ScanSource.TYPED, operator=operator, facility=facility)
 
 
-def _verdict_logged(
-    verdict: Verdict,
-    *,
-    source: str,
-    operator: Any,
-    facility: Facility,
-    scanned_at: datetime | None = None,
-) -> Verdict:
+def _verdict_logged(verdict: Verdict, *, source: str, operator: Any, facility: Facility) -> Verdict:
     """The verdict with its source; an identifiable card's scan is logged (the holder sees it)."""
     if verdict.card is None:
         return replace(verdict, source=source)
     scan = scan_event_record(
         card=verdict.card, facility=facility, operator=operator, result=verdict.result,
-        source=source, scanned_at=scanned_at,
+        source=source, scanned_at=verdict.scanned_at,
     )  # fmt: skip
     return replace(verdict, scan=scan, source=source)
 
@@ -139,13 +133,17 @@ def _verify_signed(text: str, scanned_at: datetime | None) -> Verdict:
     card = healthcard_get_by_number(card_number=token.card_number)
     if card is None:
         return Verdict(result=ScanResult.UNKNOWN_CARD)
+    # A queued scan's time counts where the token vouches for it (alive then).
+    when = scanned_at if scanned_at is not None and token_alive_at(token, scanned_at) else None
     state = _card_state(card)
     if state is not None:
-        return Verdict(result=state, card=card)
+        return Verdict(result=state, card=card, scanned_at=when)
     if token.generation < card.qr_generation:  # issued before a "not me"
-        return Verdict(result=ScanResult.REVOKED, card=card)
-    expired = token.expired and not (scanned_at and token_alive_at(token, scanned_at))
-    return Verdict(result=ScanResult.EXPIRED if expired else ScanResult.VALID, card=card)
+        return Verdict(result=ScanResult.REVOKED, card=card, scanned_at=when)
+    expired = token.expired and when is None
+    return Verdict(
+        result=ScanResult.EXPIRED if expired else ScanResult.VALID, card=card, scanned_at=when
+    )
 
 
 def _verify_paper(text: str) -> Verdict:

@@ -68,6 +68,8 @@ def test_a_scan_time_after_the_token_expired_is_still_expired(clinic_client, car
 
     assert r.status_code == 200, r.json()
     assert r.json()["result"] == "expired"
+    scan = ScanEvent.objects.get(pk=r.json()["scan_id"])
+    assert scan.scanned_at > timezone.now() - timedelta(minutes=1), "logged now"
 
 
 def test_a_scan_time_before_the_token_was_issued_does_not_revive_it(clinic_client, card, settings):
@@ -78,8 +80,11 @@ def test_a_scan_time_before_the_token_was_issued_does_not_revive_it(clinic_clien
 
     r = post(clinic_client, {"qr": token, "scanned_at": before.isoformat()})
 
+    # Then it is expired, and logged now: the token does not vouch for that time
     assert r.status_code == 200, r.json()
     assert r.json()["result"] == "expired"
+    scan = ScanEvent.objects.get(pk=r.json()["scan_id"])
+    assert scan.scanned_at > timezone.now() - timedelta(minutes=1)
 
 
 def test_a_card_suspended_since_the_offline_scan_answers_its_current_status(clinic_client, card):
@@ -94,7 +99,9 @@ def test_a_card_suspended_since_the_offline_scan_answers_its_current_status(clin
 
     assert r.status_code == 200, r.json()
     assert r.json()["result"] == "suspended"
-    assert ScanEvent.objects.get(pk=r.json()["scan_id"]).result == "suspended"
+    scan = ScanEvent.objects.get(pk=r.json()["scan_id"])
+    assert scan.result == "suspended"
+    assert abs((scan.scanned_at - issued).total_seconds() - 5) < 1, "logged at the scan time"
 
 
 def test_a_forged_queued_token_is_still_bad_signature_and_not_logged(clinic_client, card):
@@ -190,3 +197,24 @@ def test_scans_made_now_are_never_merged(clinic_client, card):
 
     assert first.json()["scan_id"] != second.json()["scan_id"]
     assert ScanEvent.objects.count() == 2
+
+
+def test_a_scan_time_on_an_unsigned_text_is_ignored_and_the_scan_logged_now(
+    clinic_client, citizen, card, facility
+):
+    # Given the holder's ID card text (unsigned: nothing vouches for a claimed time)
+    holder = card.insuree
+    text = (
+        f"{holder.national_id}||{holder.full_name}|{holder.date_of_birth:%d%m%Y}|Nữ|Hà Nội|01012021"
+    )
+
+    # When it is posted with a time two days back
+    r = post(
+        clinic_client, {"qr": text, "scanned_at": (timezone.now() - timedelta(days=2)).isoformat()}
+    )
+
+    # Then the scan is logged now: a desk cannot back-date a scan of an unsigned text
+    assert r.status_code == 200, r.json()
+    assert r.json()["source"] == "id_card"
+    scan = ScanEvent.objects.get(pk=r.json()["scan_id"])
+    assert scan.scanned_at > timezone.now() - timedelta(minutes=1)
