@@ -91,8 +91,9 @@ class VerifyInputSerializer(serializers.Serializer):
     )
     scanned_at = serializers.DateTimeField(
         required=False,
-        help_text="When the desk scanned it, for a scan queued while the desk was offline: "
-        "the token's expiry is judged at that time, and the scan is logged with it. At most "
+        help_text="When the desk scanned it, for a scan queued while the desk was offline. "
+        "It counts where the signed token was alive then (expiry judged at that time, scan "
+        "logged at it); otherwise the scan is logged now. At most "
         "HEALTHCARD_VERIFY_QUEUED_MAX_AGE seconds old, and not in the future.",
     )
 
