@@ -1008,6 +1008,10 @@
   window.addEventListener("offline", function () {
     networkSeen(false);
   });
+  // Closing the tab would lose scans not yet sent: the browser asks first.
+  window.addEventListener("beforeunload", function (event) {
+    if (queue.length) event.preventDefault();
+  });
   setInterval(function () {
     if (session.access && navigator.onLine) jwksRefresh();
   }, JWKS_REFRESH_MS);
