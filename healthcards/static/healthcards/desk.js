@@ -398,11 +398,12 @@
     renderQueue();
   }
 
-  function queueAdd(text, claims) {
+  function queueAdd(text, verdict) {
     queue.push({
       qr: text,
       scanned_at: new Date().toISOString(),
-      name: claims.nm || claims.cn,
+      name: verdict.claims.nm || verdict.claims.cn,
+      offline: verdict.result,
     });
     queueSave();
   }
@@ -483,7 +484,9 @@
     var list = $("queue-list");
     list.replaceChildren();
     queue.forEach(function (item) {
-      list.appendChild(scanLine(item, t("queue_waiting"), "waiting"));
+      var expired = item.offline === "expired";
+      var status = t("queue_waiting") + (expired ? " \u00b7 " + t("result_expired") : "");
+      list.appendChild(scanLine(item, status, expired ? "bad" : "waiting"));
     });
     var done = $("sent-list");
     done.replaceChildren();
@@ -706,7 +709,7 @@
         return;
       }
       return verifyOffline(text).then(function (verdict) {
-        if (verdict.claims) queueAdd(text, verdict.claims);
+        if (verdict.claims) queueAdd(text, verdict);
         showOffline(verdict);
       });
     };
