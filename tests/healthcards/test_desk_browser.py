@@ -425,3 +425,28 @@ def test_sign_in_needs_the_network_and_an_ended_session_asks_to_sign_in_again(
     assert desk.page.evaluate("document.activeElement.id") == "signin-password"
     # Chromium reports the refused calls (401) in the console; nothing else went wrong.
     assert [p for p in desk.problems if "status of 401" not in p] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_queued_scan_the_server_refuses_is_shown_and_dropped(browser, live_server, demo):
+    # Given a desk whose tab still holds a scan queued four days ago
+    desk = Desk(browser, live_server, "en-US")
+    desk.open()
+    desk.sign_in("clinic.demo")
+    desk.page.wait_for_selector("#desk-section:not([hidden])")
+    old = (timezone.now() - timedelta(days=4)).isoformat()
+    item = {"qr": fresh_qr(demo_card()), "scanned_at": old, "name": "Nguyễn Thị Lan"}
+    desk.page.evaluate(
+        "item => sessionStorage.setItem('vssDesk.queue', JSON.stringify([item]))", item
+    )
+    before = ScanEvent.objects.count()
+
+    # When the page comes back (a reload) and posts its queue
+    desk.page.reload()
+
+    # Then the refusal is shown with the server's reason, and the queue is empty
+    desk.wait("#sent-list li[data-result=refused]")
+    assert "too old to be logged" in desk.page.inner_text("#sent-list")
+    assert desk.storage("sessionStorage")["vssDesk.queue"] == "[]"
+    assert ScanEvent.objects.count() == before
+    assert [p for p in desk.problems if "status of 400" not in p] == []
