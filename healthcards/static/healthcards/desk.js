@@ -45,6 +45,11 @@
     }
   );
 
+  // A word for a server code; the code itself for one this page does not know yet.
+  function tCode(prefix, code) {
+    return Object.prototype.hasOwnProperty.call(words, prefix + code) ? t(prefix + code) : code;
+  }
+
   function t(key, params) {
     var text = Object.prototype.hasOwnProperty.call(words, key) ? words[key] : key;
     Object.keys(params || {}).forEach(function (name) {
@@ -493,7 +498,7 @@
     sent.slice(0, 10).forEach(function (entry) {
       var text = entry.refused
         ? t("queue_refused", { reason: entry.refused })
-        : t("queue_sent", { result: t("result_" + entry.result) });
+        : t("queue_sent", { result: tCode("result_", entry.result) });
       var tone = entry.result === "valid" ? "ok" : "bad";
       var line = scanLine(entry.item, text, tone);
       line.dataset.result = entry.result || "refused";
@@ -600,12 +605,14 @@
           card.at_registered_facility ? "" : "attention"],
         [t("field_validity"), validityText(card.valid_from, card.valid_to)],
         [t("field_five_year"), card.five_year_date ? showDate(card.five_year_date) : t("five_year_none")],
-        [t("field_status"), t("status_" + card.status)],
+        [t("field_status"), tCode("status_", card.status)],
       ];
     }
     var source = body.source || guessedSource;
-    if (source) rows.push([t("field_source"), t("source_" + source)]);
-    var note = t("note_" + body.result);
+    if (source) rows.push([t("field_source"), tCode("source_", source)]);
+    var note = Object.prototype.hasOwnProperty.call(words, "note_" + body.result)
+      ? t("note_" + body.result)
+      : "";
     if (body.result === "valid" && (source === "paper_card" || source === "typed")) {
       note += " " + t("caution_" + source);
     }
@@ -613,7 +620,7 @@
     showResult({
       result: body.result,
       mode: "online",
-      word: t("result_" + body.result),
+      word: tCode("result_", body.result),
       code: body.result,
       note: note,
       rows: rows,
