@@ -220,6 +220,7 @@ def test_the_desk_checks_in_online_offline_and_logs_queued_scans(browser, live_s
     desk.shot("05-offline-signature-valid")
     shown = desk.result_text()
     assert "Chữ ký hợp lệ, chưa kiểm tra được tình trạng thẻ" in shown
+    assert "01001 (tại cơ sở này)" in shown, "the desk learnt its facility while online"
     assert "chưa kiểm tra được tình trạng hiện tại của thẻ" in shown
     assert holder.full_name in shown
     assert desk.page.inner_text("#network-status") == "Mất mạng"

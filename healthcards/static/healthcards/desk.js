@@ -15,6 +15,7 @@
   var S_REFRESH = "vssDesk.refresh";
   var S_OPERATOR = "vssDesk.operator";
   var S_QUEUE = "vssDesk.queue";
+  var S_FACILITY = "vssDesk.facility"; // this desk's facility code, learnt from answers
   var K_JWKS = "vssDesk.jwks";
   var LEEWAY = 5; // seconds, as the server allows
   var JWKS_REFRESH_MS = 5 * 60 * 1000;
@@ -158,7 +159,7 @@
 
   function sessionClear() {
     session.access = session.refresh = session.operator = null;
-    [S_ACCESS, S_REFRESH, S_OPERATOR, S_QUEUE].forEach(function (key) {
+    [S_ACCESS, S_REFRESH, S_OPERATOR, S_QUEUE, S_FACILITY].forEach(function (key) {
       STORE.removeItem(key);
     });
     queue = [];
@@ -593,6 +594,8 @@
     if (card) {
       var facility = card.registered_facility || {};
       var here = card.at_registered_facility ? t("facility_here") : t("facility_elsewhere");
+      // A card registered here tells the desk its own facility, for offline answers.
+      if (card.at_registered_facility && facility.code) STORE.setItem(S_FACILITY, facility.code);
       rows = [
         [t("field_name"), card.full_name, "big"],
         [t("field_dob"), showDate(card.date_of_birth), "big"],
@@ -627,6 +630,12 @@
     });
   }
 
+  function offlineFacilityText(code) {
+    var mine = STORE.getItem(S_FACILITY);
+    if (!mine || !code) return code;
+    return code + " (" + (code === mine ? t("facility_here") : t("facility_elsewhere")) + ")";
+  }
+
   function showOffline(verdict) {
     var claims = verdict.claims;
     var rows = [];
@@ -637,7 +646,7 @@
         [t("field_gender"), genderText(claims.g)],
         [t("field_card_number"), claims.cn, "mono"],
         [t("field_benefit"), benefitText(claims.bl)],
-        [t("field_facility"), claims.fc],
+        [t("field_facility"), offlineFacilityText(claims.fc)],
         [t("field_validity"), validityText(claims.vf, claims.vt)],
         [t("field_five_year"), claims.fy ? showDate(claims.fy) : t("five_year_none")],
         [t("field_status"), t("status_unchecked"), "attention"],
