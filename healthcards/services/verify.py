@@ -12,8 +12,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.selectors import identifier_kind
@@ -31,8 +29,6 @@ from healthcards.selectors import (
     healthcard_get_by_sin,
     healthcard_get_for_person,
 )
-from healthcards.services.cards import scan_notice
-from healthcards.tasks import scan_notify_holder
 from healthcards.tokens import TokenRejected, looks_like_jws, token_alive_at, token_verify
 
 
@@ -177,10 +173,8 @@ def scan_event_record(
     source: str,
     scanned_at: datetime | None = None,
 ) -> ScanEvent:
-    """Log the scan. With HEALTHCARD_SCAN_NOTIFY_BATCHED (production) the holder is told by
-    the ``scans_notify_pending`` beat task, so a verify never waits on, nor fails with, the
-    broker; otherwise (no worker: development) by a task right after commit, whose failure
-    (broker down) is logged and does not fail the verify.
+    """Log the scan. The holder is told by the ``scans_notify_pending`` beat task (batched),
+    so a verify never waits on, nor fails with, the broker.
 
     A queued offline scan (``scanned_at`` given) sent again, because the desk never saw the
     first answer, is the same scan: it is returned, not logged nor told twice."""
@@ -190,19 +184,13 @@ def scan_event_record(
         ).first()
         if already is not None:
             return already
-    now = timezone.now()
-    batched = settings.HEALTHCARD_SCAN_NOTIFY_BATCHED
-    scan = ScanEvent.objects.create(
+    return ScanEvent.objects.create(
         card=card,
         insuree_id=card.insuree_id,
         facility=facility,
         operator=operator,
-        scanned_at=scanned_at or now,
+        scanned_at=scanned_at or timezone.now(),
         result=result,
         source=source,
-        notified_at=None if batched else now,
+        notified_at=None,
     )
-    if not batched:
-        notice = scan_notice(scan, card, facility)
-        transaction.on_commit(lambda: scan_notify_holder.delay(notice), robust=True)
-    return scan
