@@ -13,7 +13,16 @@ from contributions.models import (
 
 @admin.register(Employer)
 class EmployerAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "province_code")
+    list_display = (
+        "code",
+        "name",
+        "province_code",
+        "salary_regime",
+        "minimum_wage_region",
+        "reduced_accident_rate_from",
+        "reduced_accident_rate_to",
+    )
+    list_filter = ("salary_regime", "minimum_wage_region")
     search_fields = ("=code", "name")
 
 
@@ -31,7 +40,15 @@ class ReferenceAmountAdmin(admin.ModelAdmin):
 
 @admin.register(Declaration)
 class DeclarationAdmin(admin.ModelAdmin):
-    list_display = ("id", "file_name", "status", "rows_total", "rows_written", "created_at")
+    list_display = (
+        "id",
+        "file_name",
+        "status",
+        "rows_total",
+        "rows_written",
+        "rows_updated",
+        "created_at",
+    )
     readonly_fields = [f.name for f in Declaration._meta.fields]
 
 

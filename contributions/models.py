@@ -13,17 +13,55 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class SalaryRegime(models.TextChoices):
+    """Who sets the salary on which social insurance is paid (Law 41/2024 art. 72): the
+    State's salary scale (public bodies) or the employer (enterprises, most citizens)."""
+
+    STATE = "state", _("Salary scale set by the State")
+    EMPLOYER = "employer", _("Salary decided by the employer")
+
+
+class MinimumWageRegion(models.IntegerChoices):
+    REGION_1 = 1, _("Region I")
+    REGION_2 = 2, _("Region II")
+    REGION_3 = 3, _("Region III")
+    REGION_4 = 4, _("Region IV")
+
+
 class Employer(models.Model):
-    """An employing unit as registered with the agency (mã đơn vị)."""
+    """An employing unit as registered with the agency (mã đơn vị).
+
+    ``salary_regime`` decides how a pension averages its salaries and which cap applies to
+    unemployment insurance; ``minimum_wage_region`` gives that cap (20 times the regional
+    minimum wage). ``reduced_accident_rate_from``/``_to`` (exclusive) is the period in which
+    the employer qualifies for the 0.3% occupational accident rate instead of 0.5%.
+    """
 
     code = models.CharField(max_length=20, unique=True)
     name = models.CharField(max_length=255)
     province_code = models.CharField(max_length=2)
+    salary_regime = models.CharField(
+        max_length=10, choices=SalaryRegime.choices, default=SalaryRegime.EMPLOYER
+    )
+    minimum_wage_region = models.PositiveSmallIntegerField(
+        choices=MinimumWageRegion.choices, default=MinimumWageRegion.REGION_1
+    )
+    reduced_accident_rate_from = models.DateField(null=True, blank=True)
+    reduced_accident_rate_to = models.DateField(
+        null=True, blank=True, help_text=_("exclusive; empty: still qualifies")
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering: ClassVar = ["code"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(reduced_accident_rate_to__isnull=True)
+                | Q(reduced_accident_rate_from__isnull=False),
+                name="employer_reduced_rate_has_start",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -75,6 +113,10 @@ class ContributionRate(models.Model):
 class ReferenceAmountKind(models.TextChoices):
     BASE_SALARY = "base_salary", _("Base salary (lương cơ sở)")
     RURAL_POVERTY_LINE = "rural_poverty_line", _("Rural poverty line")
+    MIN_WAGE_REGION_1 = "min_wage_region_1", _("Regional minimum wage, region I")
+    MIN_WAGE_REGION_2 = "min_wage_region_2", _("Regional minimum wage, region II")
+    MIN_WAGE_REGION_3 = "min_wage_region_3", _("Regional minimum wage, region III")
+    MIN_WAGE_REGION_4 = "min_wage_region_4", _("Regional minimum wage, region IV")
 
 
 class ReferenceAmount(models.Model):
@@ -114,6 +156,9 @@ class Declaration(models.Model):
     rows_total = models.PositiveIntegerField(default=0)
     rows_valid = models.PositiveIntegerField(default=0)
     rows_written = models.PositiveIntegerField(default=0)
+    rows_updated = models.PositiveIntegerField(
+        default=0, help_text=_("months on record whose status this file changed")
+    )
     rows_existing = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
     imported_by = models.ForeignKey(

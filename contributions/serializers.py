@@ -211,7 +211,14 @@ class DeclarationOutputSerializer(serializers.Serializer):
     rows_total = serializers.IntegerField()
     rows_valid = serializers.IntegerField()
     rows_written = serializers.IntegerField()
-    rows_existing = serializers.IntegerField(help_text="valid rows already on record, skipped")
+    rows_updated = serializers.IntegerField(
+        help_text="months on record whose status this file changed (owed -> paid, a reversed "
+        "month declared again, a paid month reversed), each audited"
+    )
+    rows_existing = serializers.IntegerField(
+        help_text="valid rows already on record with the same status (or a paid month "
+        "declared owed), kept as they were"
+    )
     errors_ = RowErrorSerializer(many=True)
     created_at = serializers.DateTimeField()
     replayed = serializers.BooleanField(
@@ -241,25 +248,56 @@ class PensionEstimateOutputSerializer(serializers.Serializer):
     disclaimer = serializers.CharField()
     contribution_months = serializers.IntegerField()
     years_counted = serializers.IntegerField(help_text="whole years of social insurance")
+    years_for_rate = serializers.FloatField(
+        help_text="years as the rate counts them: 1-6 leftover months are half a year, 7-11 a "
+        "whole year (art. 5(6))"
+    )
     minimum_years = serializers.IntegerField()
     minimum_met = serializers.BooleanField()
-    rate_today_percent = serializers.IntegerField()
+    rate_today_percent = serializers.FloatField()
     average_salary_today = serializers.IntegerField()
     monthly_pension_today = serializers.IntegerField()
     average_salary_window_years = serializers.IntegerField(
         allow_null=True, help_text="null: the whole period is averaged"
     )
-    legal_retirement_date = serializers.DateField()
-    retirement_date = serializers.DateField()
+    legal_retirement_date = serializers.DateField(
+        help_text="the last day of the month the legal age is reached"
+    )
+    retirement_date = serializers.DateField(
+        help_text="the last day of the month of retirement (Decree 135/2020 art. 3)"
+    )
+    first_pension_month = serializers.DateField(
+        help_text="the first day of the first month the pension is paid"
+    )
     months_early = serializers.IntegerField()
-    future_monthly_salary = serializers.IntegerField()
+    future_monthly_salary = serializers.IntegerField(
+        help_text="the salary projected from now on, capped at 20 base salaries"
+    )
+    future_salary_capped = serializers.BooleanField()
     projected_contribution_months = serializers.IntegerField()
     projected_years = serializers.IntegerField()
+    projected_years_for_rate = serializers.FloatField()
     projected_minimum_met = serializers.BooleanField()
-    projected_rate_percent = serializers.IntegerField()
+    projected_rate_percent = serializers.FloatField()
     average_salary = serializers.IntegerField(help_text="average salary basis used")
+    average_salary_method = serializers.ChoiceField(
+        choices=["whole_period", "last_years", "mixed"],
+        allow_null=True,
+        help_text="art. 72: whole_period (salaries decided by the employer), last_years "
+        "(the State's salary scale), mixed (both)",
+    )
     projected_average_salary_window_years = serializers.IntegerField(allow_null=True)
+    revaluation = serializers.JSONField(
+        allow_null=True,
+        help_text="the art. 73 coefficient table applied, with its source; null: past "
+        "salaries are not revalued (see revaluation_note)",
+    )
+    revaluation_note = serializers.CharField()
     estimated_monthly_pension = serializers.IntegerField()
+    one_time_allowance = serializers.IntegerField(
+        help_text="VND, paid once at retirement: half the average salary per year above 35 "
+        "(men) or 30 (women) (art. 68)"
+    )
 
 
 class ImportJobErrorSerializer(serializers.Serializer):
