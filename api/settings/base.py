@@ -203,6 +203,8 @@ REST_FRAMEWORK = {
         "password_reset": os.environ.get("THROTTLE_PASSWORD_RESET", "10/min"),
         "clinic_verify": os.environ.get("THROTTLE_CLINIC_VERIFY", "6000/min"),
         "support": os.environ.get("THROTTLE_SUPPORT", "600/min"),
+        # per client IP: a 12-character code is not guessable at this rate
+        "statement_verify": os.environ.get("THROTTLE_STATEMENT_VERIFY", "30/min"),
     },
     # How many reverse proxies append to X-Forwarded-For. 0 (no proxy) means the socket's
     # address is the client: DRF's own default (None) would believe any X-Forwarded-For a
@@ -343,3 +345,16 @@ CELERY_BEAT_SCHEDULE["healthcards-scans-notify"] = {
     "task": "healthcards.tasks.scans_notify_pending_task",
     "schedule": timedelta(seconds=HEALTHCARD_SCAN_NOTIFY_SECONDS),
 }
+
+# contributions: the verifiable statement. The issuer printed in its header; how long its signed
+# QR stays valid (retired signing keys stay in the JWKS that long, see healthcards.keyring);
+# the public address printed for the online check and the JWKS (empty: the requesting host).
+STATEMENT_ISSUER_NAME = os.environ.get("STATEMENT_ISSUER_NAME", "BẢO HIỂM XÃ HỘI VIỆT NAM")
+STATEMENT_ISSUER_NAME_EN = os.environ.get("STATEMENT_ISSUER_NAME_EN", "VIETNAM SOCIAL SECURITY")
+STATEMENT_ISSUER_ADDRESS = os.environ.get(
+    "STATEMENT_ISSUER_ADDRESS", "7 Tràng Thi, Hoàn Kiếm, Hà Nội, Việt Nam"
+)
+STATEMENT_VALID_DAYS = env_int("STATEMENT_VALID_DAYS", 180)
+STATEMENT_TOKEN_ISSUER = "vss"
+STATEMENT_TOKEN_AUDIENCE = "vss-statement"
+STATEMENT_PUBLIC_BASE_URL = os.environ.get("STATEMENT_PUBLIC_BASE_URL", "")
