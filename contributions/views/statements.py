@@ -211,17 +211,16 @@ class StatementVerifyApi(APIView):
             )
         statement = selectors.statement_get_by_code(code=normalised)
         body: dict[str, Any] = {"code": code_display(normalised)}
-        if statement is None:
-            body.update(result="unknown", genuine=False)
-        else:
-            body.update(
-                result=statement.state_at(timezone.now()),
-                genuine=True,
-                holder={"masked_name": statement.masked_name},
-                period=statement_period(statement),
-                totals=statement.totals,
-                issued_at=statement.issued_at,
-                expires_at=statement.expires_at,
-                revoked_at=statement.revoked_at,
-            )
+        if statement is None:  # the code, the answer, and nothing else
+            return Response({**body, "result": "unknown", "genuine": False})
+        body.update(
+            result=statement.state_at(timezone.now()),
+            genuine=True,
+            holder={"masked_name": statement.masked_name},
+            period=statement_period(statement),
+            totals=statement.totals,
+            issued_at=statement.issued_at,
+            expires_at=statement.expires_at,
+            revoked_at=statement.revoked_at,
+        )
         return Response(StatementVerifyOutputSerializer(body).data)
