@@ -308,6 +308,23 @@ class StatementStatus(models.TextChoices):
     REVOKED = "revoked", _("Revoked")
 
 
+class StatementState(models.TextChoices):
+    """What a statement is now: its status, or expired once its signed QR has run out."""
+
+    VALID = "valid", _("Valid")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
+
+
+class StatementCheck(models.TextChoices):
+    """The answer to a verification code."""
+
+    VALID = "valid", _("Valid")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
+    UNKNOWN = "unknown", _("Unknown")
+
+
 class Statement(models.Model):
     """The verification record of an issued statement (PDF or CSV): whose it is, the period,
     a digest of its rows and totals, and the short code printed on it. The document itself is
@@ -348,5 +365,5 @@ class Statement(models.Model):
     def state_at(self, moment: datetime) -> str:
         """valid, revoked, or expired (the signed QR's validity has run out)."""
         if self.status == StatementStatus.REVOKED:
-            return StatementStatus.REVOKED
-        return "expired" if self.expires_at <= moment else StatementStatus.VALID
+            return StatementState.REVOKED
+        return StatementState.EXPIRED if self.expires_at <= moment else StatementState.VALID

@@ -11,7 +11,13 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from contributions.models import BenefitKind, RecordStatus, Scheme
+from contributions.models import (
+    BenefitKind,
+    RecordStatus,
+    Scheme,
+    StatementCheck,
+    StatementState,
+)
 from contributions.months import month_format, month_parse
 from contributions.statements.codes import code_display
 
@@ -366,7 +372,7 @@ class StatementOutputSerializer(serializers.Serializer):
     def get_period(self, statement: Any) -> dict[str, str | None]:
         return statement_period(statement)
 
-    @extend_schema_field(serializers.ChoiceField(choices=["valid", "revoked", "expired"]))
+    @extend_schema_field(serializers.ChoiceField(choices=StatementState.choices))
     def get_status(self, statement: Any) -> str:
         return str(statement.state_at(self.context["now"]))
 
@@ -376,7 +382,7 @@ class StatementVerifyOutputSerializer(serializers.Serializer):
 
     code = serializers.CharField()
     result = serializers.ChoiceField(
-        choices=["valid", "revoked", "expired", "unknown"],
+        choices=StatementCheck.choices,
         help_text="valid: genuine and in force; unknown: no statement has this code",
     )
     genuine = serializers.BooleanField(help_text="the agency issued a statement with this code")

@@ -248,6 +248,9 @@ SPECTACULAR_SETTINGS = {
         "BenefitStatusEnum": "contributions.models.BenefitStatus",
         "DeclarationStatusEnum": "contributions.models.DeclarationStatus",
         "ImportJobStatusEnum": "contributions.models.ImportJobStatus",
+        "ScanResultEnum": "healthcards.models.ScanResult",
+        "StatementStateEnum": "contributions.models.StatementState",
+        "StatementCheckEnum": "contributions.models.StatementCheck",
     },
 }
 
@@ -355,6 +358,6 @@ STATEMENT_ISSUER_ADDRESS = os.environ.get(
     "STATEMENT_ISSUER_ADDRESS", "7 Tràng Thi, Hoàn Kiếm, Hà Nội, Việt Nam"
 )
 STATEMENT_VALID_DAYS = env_int("STATEMENT_VALID_DAYS", 180)
-STATEMENT_TOKEN_ISSUER = "vss"
-STATEMENT_TOKEN_AUDIENCE = "vss-statement"
+STATEMENT_TOKEN_ISSUER = "vss"  # noqa: S105 - a JWT issuer, not a secret
+STATEMENT_TOKEN_AUDIENCE = "vss-statement"  # noqa: S105 - a JWT audience, not a secret
 STATEMENT_PUBLIC_BASE_URL = os.environ.get("STATEMENT_PUBLIC_BASE_URL", "")
