@@ -201,6 +201,19 @@ def test_a_malformed_code_is_400(api_client, code):
     assert r.json()["code"] == "statement_code_invalid"
 
 
+@pytest.mark.parametrize(
+    ("language", "detail"),
+    [
+        ("vi", "Mã xác thực gồm 12 chữ cái và chữ số, như in trên văn bản."),
+        ("en", "A verification code has 12 letters and digits, as printed on the statement."),
+    ],
+)
+def test_a_malformed_code_is_explained_in_either_language(api_client, language, detail):
+    r = api_client.get(verify_url("12345"), HTTP_ACCEPT_LANGUAGE=language)
+
+    assert r.json()["detail"] == detail
+
+
 def test_a_revoked_statement_verifies_as_revoked(citizen_client, api_client, history):
     statement = issue(citizen_client)
 
