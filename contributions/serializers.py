@@ -377,6 +377,10 @@ class StatementOutputSerializer(serializers.Serializer):
         return str(statement.state_at(self.context["now"]))
 
 
+class StatementHolderSerializer(serializers.Serializer):
+    masked_name = serializers.CharField(help_text='initials, then the given name: "N. T. L. Hương"')
+
+
 class StatementVerifyOutputSerializer(serializers.Serializer):
     """What anyone holding the code learns: nothing but the statement's own summary."""
 
@@ -386,7 +390,7 @@ class StatementVerifyOutputSerializer(serializers.Serializer):
         help_text="valid: genuine and in force; unknown: no statement has this code",
     )
     genuine = serializers.BooleanField(help_text="the agency issued a statement with this code")
-    holder = serializers.DictField(required=False, help_text='{"masked_name": "N. T. L. Hương"}')
+    holder = StatementHolderSerializer(required=False)
     period = StatementPeriodSerializer(required=False)
     totals = StatementTotalsSerializer(required=False)
     issued_at = serializers.DateTimeField(required=False)
