@@ -274,3 +274,17 @@ def test_an_unknown_format_is_400(citizen_client):
 
     assert r.status_code == 400, r.json()
     assert r.json()["errors"][0]["field"] == "format"
+
+
+def test_without_a_signing_key_no_statement_is_issued(citizen_client, history, settings, tmp_path):
+    from healthcards.keyring import keyring_invalidate
+
+    settings.HEALTHCARD_SIGNING_KEY_FILE = tmp_path / "missing.pem"
+    settings.HEALTHCARD_SIGNING_KEY_AUTOCREATE = False
+    keyring_invalidate()
+
+    r = citizen_client.get(URL, {"format": "pdf"})
+
+    assert r.status_code == 503, r.json()
+    assert r["Content-Type"] == "application/problem+json"
+    assert not Statement.objects.exists()  # the record rolled back with the failed signature
