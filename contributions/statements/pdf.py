@@ -59,7 +59,7 @@ HEAD_FILL = colors.HexColor("#e3e8f0")
 GAP_FILL = colors.HexColor("#fbf3e4")
 TOTAL_FILL = colors.HexColor("#f0f2f5")
 # Month, scheme, employer, salary base, employee, employer, state, status: 180 mm in all.
-COLUMN_WIDTHS = [14 * mm, 15 * mm, 63 * mm, 18 * mm, 19 * mm, 20 * mm, 16 * mm, 15 * mm]
+COLUMN_WIDTHS = [16 * mm, 15 * mm, 57 * mm, 20 * mm, 19 * mm, 20 * mm, 17 * mm, 16 * mm]
 TOTAL_WIDTHS = [30 * mm, 16 * mm, 30 * mm, 22 * mm, 22 * mm, 20 * mm, 16 * mm, 24 * mm]
 
 
@@ -285,7 +285,7 @@ def _table_style() -> list[tuple[Any, ...]]:
         ("BACKGROUND", (0, 0), (-1, 0), HEAD_FILL),
         ("BOX", (0, 0), (-1, -1), 0.6, RULE),
         ("INNERGRID", (0, 0), (-1, -1), 0.25, RULE),
-        ("ALIGN", (3, 1), (6, -1), "RIGHT"),
+        ("ALIGN", (3, 0), (6, -1), "RIGHT"),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
     ]
 
