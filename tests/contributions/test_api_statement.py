@@ -288,3 +288,18 @@ def test_without_a_signing_key_no_statement_is_issued(citizen_client, history, s
     assert r.status_code == 503, r.json()
     assert r["Content-Type"] == "application/problem+json"
     assert not Statement.objects.exists()  # the record rolled back with the failed signature
+
+
+def test_a_code_already_taken_draws_another(citizen_client, history, monkeypatch):
+    from contributions import services
+
+    first = citizen_client.get(URL, {"format": "csv"})
+    taken = first["X-Statement-Code"].replace("-", "")
+    draws = iter([taken, "7K3MQ9TDX2HF"])
+    monkeypatch.setattr(services, "code_generate", lambda: next(draws))
+
+    r = citizen_client.get(URL, {"format": "csv"})
+
+    assert r.status_code == 200, r.content[:300]
+    assert r["X-Statement-Code"] == "7K3M-Q9TD-X2HF"
+    assert Statement.objects.count() == 2
