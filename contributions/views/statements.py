@@ -86,7 +86,23 @@ class ContributionStatementApi(APIView):
             "its own verification code (response header `X-Statement-Code`), listed by "
             "`GET contributions/statements`."
         ),
-        parameters=[StatementQuerySerializer],
+        parameters=[
+            StatementQuerySerializer,
+            OpenApiParameter(
+                "X-Statement-Code",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                response=[200],
+                description="the verification code printed on the statement",
+            ),
+            OpenApiParameter(
+                "X-Statement-Id",
+                OpenApiTypes.UUID,
+                OpenApiParameter.HEADER,
+                response=[200],
+                description="the statement's id, to revoke it",
+            ),
+        ],
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, "the statement"),
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, "UTF-8 with BOM"),
