@@ -8,6 +8,7 @@ from contributions.models import (
     Employer,
     ImportJob,
     ReferenceAmount,
+    Statement,
 )
 
 
@@ -75,3 +76,16 @@ class ImportJobAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     exclude = ("content",)
     readonly_fields = [f.name for f in ImportJob._meta.fields if f.name != "content"]
+
+
+@admin.register(Statement)
+class StatementAdmin(admin.ModelAdmin):
+    """Read only: statements are issued and revoked through the API."""
+
+    list_display = ("code", "insuree", "month_from", "month_to", "status", "issued_at")
+    list_filter = ("status", "file_format", "language")
+    search_fields = ("=code",)
+    readonly_fields = [f.name for f in Statement._meta.fields]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False

@@ -4,6 +4,7 @@ benefit payments. Money is integer VND. ``month`` is a date on the first day of 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import ClassVar
 
 from django.conf import settings
@@ -345,3 +346,69 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"import job {self.pk} ({self.status})"
+
+
+class StatementStatus(models.TextChoices):
+    VALID = "valid", _("Valid")
+    REVOKED = "revoked", _("Revoked")
+
+
+class StatementState(models.TextChoices):
+    """What a statement is now: its status, or expired once its signed QR has run out."""
+
+    VALID = "valid", _("Valid")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
+
+
+class StatementCheck(models.TextChoices):
+    """The answer to a verification code."""
+
+    VALID = "valid", _("Valid")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class Statement(models.Model):
+    """The verification record of an issued statement (PDF or CSV): whose it is, the period,
+    a digest of its rows and totals, and the short code printed on it. The document itself is
+    not kept; the record is what a bank or a court checks the code and the QR against."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # no index of its own: the composite index below starts with insuree_id
+    insuree = models.ForeignKey(
+        "accounts.Insuree", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    code = models.CharField(max_length=12, unique=True, help_text=_("Crockford base32"))
+    month_from = models.DateField(null=True, blank=True)
+    month_to = models.DateField(null=True, blank=True)
+    file_format = models.CharField(max_length=3)
+    language = models.CharField(max_length=5)
+    masked_name = models.CharField(max_length=150)
+    totals = models.JSONField(default=dict)
+    digest = models.CharField(max_length=64, help_text=_("SHA-256 of the rows and totals"))
+    issued_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        max_length=8, choices=StatementStatus.choices, default=StatementStatus.VALID
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["insuree_id", "-issued_at", "-id"]
+        indexes: ClassVar = [
+            models.Index(fields=["insuree", "-issued_at", "-id"], name="statement_insuree_issued"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.insuree_id} {self.code} {self.status}"
+
+    def state_at(self, moment: datetime) -> str:
+        """valid, revoked, or expired (the signed QR's validity has run out)."""
+        if self.status == StatementStatus.REVOKED:
+            return StatementState.REVOKED
+        return StatementState.EXPIRED if self.expires_at <= moment else StatementState.VALID

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet, Sum
+from django.http import Http404
 
+from accounts.selectors import access_insuree_for_viewer
 from contributions.five_years import five_year_date
 from contributions.models import (
     BenefitPayment,
@@ -20,6 +24,7 @@ from contributions.models import (
     RecordStatus,
     SalaryRegime,
     Scheme,
+    Statement,
 )
 from contributions.months import month_format, month_range
 from contributions.pension import PensionInputs, pension_estimate
@@ -168,18 +173,28 @@ def contribution_summary(*, insuree_id: int) -> dict[str, Any]:
         )
         .order_by()
     )
+    return summary_of(
+        (row["scheme"], row["month"], row["status"], row["employee"], row["employer"], row["state"])
+        for row in grouped
+    )
+
+
+def summary_of(rows: Iterable[tuple[str, date, str, int, int, int]]) -> dict[str, Any]:
+    """The summary of ``(scheme, month, status, employee, employer, state)`` rows: the rules
+    of ``contribution_summary``, shared with the statement, which sums its own rows."""
     summaries: dict[str, SchemeSummary] = {}
-    for row in grouped:
-        summary = summaries.setdefault(row["scheme"], SchemeSummary(row["scheme"]))
-        amount = row["employee"] + row["employer"] + row["state"]
-        if row["status"] == RecordStatus.PAID:
-            summary.paid_months.add(row["month"])
-            summary.employee_total += row["employee"]
-            summary.employer_total += row["employer"]
-            summary.state_total += row["state"]
+    for scheme, month, status, employee, employer, state in rows:
+        if status == RecordStatus.REVERSED:
+            continue
+        summary = summaries.setdefault(scheme, SchemeSummary(scheme))
+        if status == RecordStatus.PAID:
+            summary.paid_months.add(month)
+            summary.employee_total += employee
+            summary.employer_total += employer
+            summary.state_total += state
         else:
-            summary.owed_months.add(row["month"])
-            summary.owed_total += amount
+            summary.owed_months.add(month)
+            summary.owed_total += employee + employer + state
     si_months: set[date] = set()
     for scheme in SOCIAL_INSURANCE_SCHEMES:
         if scheme in summaries:
@@ -371,3 +386,27 @@ def pension_estimate_for(
 
 def import_job_get(*, job_id: Any) -> ImportJob | None:
     return ImportJob.objects.select_related("declaration").filter(pk=job_id).first()
+
+
+def statement_list(*, insuree_id: int) -> QuerySet[Statement]:
+    """The statements issued for an insuree, newest first."""
+    return Statement.objects.filter(insuree_id=insuree_id).order_by("-issued_at", "-id")
+
+
+def access_statement_by_id(*, viewer: Any, statement_id: object) -> Statement:
+    """A statement of the viewer or of one of their minor children; anything else is 404,
+    whether it exists or not."""
+    try:
+        key = uuid.UUID(str(statement_id))
+    except ValueError as error:
+        raise Http404 from error
+    statement = Statement.objects.select_related("insuree").filter(pk=key).first()
+    if statement is None:
+        raise Http404
+    if statement.insuree_id != viewer.pk:
+        access_insuree_for_viewer(viewer=viewer, public_id=statement.insuree.public_id)
+    return statement
+
+
+def statement_get_by_code(*, code: str) -> Statement | None:
+    return Statement.objects.filter(code=code).first()

@@ -8,10 +8,18 @@ import uuid
 from typing import Any
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from contributions.models import BenefitKind, RecordStatus, Scheme
-from contributions.months import month_parse
+from contributions.models import (
+    BenefitKind,
+    RecordStatus,
+    Scheme,
+    StatementCheck,
+    StatementState,
+)
+from contributions.months import month_format, month_parse
+from contributions.statements.codes import code_display
 
 MONTH_HELP = "YYYY-MM"
 EMPLOYER_CODE_MAX = 20
@@ -160,6 +168,9 @@ class StatementQuerySerializer(InsureeQuerySerializer):
     format = serializers.ChoiceField(choices=["pdf", "csv"], default="pdf")
     from_ = MonthField(required=False, help_text=MONTH_HELP)
     to = MonthField(required=False, help_text=MONTH_HELP)
+    lang = serializers.ChoiceField(
+        choices=["vi", "en"], required=False, help_text="default: from Accept-Language"
+    )
 
     def get_fields(self) -> dict[str, serializers.Field]:
         fields = super().get_fields()
@@ -335,3 +346,91 @@ def import_job_body(job: Any) -> dict[str, Any]:
             "error": job.error or None,
         }
     ).data
+
+
+class ParticipationTimeSerializer(serializers.Serializer):
+    total_months = serializers.IntegerField()
+    years = serializers.IntegerField()
+    months = serializers.IntegerField()
+
+
+class StatementSchemeTotalSerializer(serializers.Serializer):
+    scheme = serializers.ChoiceField(choices=Scheme.choices)
+    months_contributed = serializers.IntegerField(help_text="distinct months with a paid record")
+    participation_time = ParticipationTimeSerializer()
+    employee_total = serializers.IntegerField()
+    employer_total = serializers.IntegerField()
+    state_total = serializers.IntegerField()
+    months_owed = serializers.IntegerField()
+    owed_total = serializers.IntegerField()
+
+
+class StatementTotalsSerializer(serializers.Serializer):
+    schemes = StatementSchemeTotalSerializer(many=True)
+    social_insurance_time = ParticipationTimeSerializer()
+    employee_total = serializers.IntegerField()
+    employer_total = serializers.IntegerField()
+    state_total = serializers.IntegerField()
+    owed_total = serializers.IntegerField()
+
+
+class StatementPeriodSerializer(serializers.Serializer):
+    # "from" is a keyword: the fields are declared in ``get_fields``
+    def get_fields(self) -> dict[str, serializers.Field]:
+        return {
+            "from": serializers.CharField(allow_null=True, help_text=MONTH_HELP),
+            "to": serializers.CharField(allow_null=True, help_text=MONTH_HELP),
+        }
+
+
+def statement_period(statement: Any) -> dict[str, str | None]:
+    return {
+        "from": month_format(statement.month_from) if statement.month_from else None,
+        "to": month_format(statement.month_to) if statement.month_to else None,
+    }
+
+
+class StatementOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    code = serializers.SerializerMethodField(help_text="as printed: XXXX-XXXX-XXXX")
+    period = serializers.SerializerMethodField()
+    format = serializers.CharField(source="file_format")
+    language = serializers.CharField()
+    status = serializers.SerializerMethodField()
+    issued_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+    revoked_at = serializers.DateTimeField(allow_null=True)
+    totals = StatementTotalsSerializer()
+
+    @extend_schema_field(serializers.CharField())
+    def get_code(self, statement: Any) -> str:
+        return code_display(statement.code)
+
+    @extend_schema_field(StatementPeriodSerializer())
+    def get_period(self, statement: Any) -> dict[str, str | None]:
+        return statement_period(statement)
+
+    @extend_schema_field(serializers.ChoiceField(choices=StatementState.choices))
+    def get_status(self, statement: Any) -> str:
+        return str(statement.state_at(self.context["now"]))
+
+
+class StatementHolderSerializer(serializers.Serializer):
+    masked_name = serializers.CharField(help_text='initials, then the given name: "N. T. L. Hương"')
+
+
+class StatementVerifyOutputSerializer(serializers.Serializer):
+    """What anyone holding the code learns: nothing but the statement's own summary."""
+
+    code = serializers.CharField()
+    result = serializers.ChoiceField(
+        choices=StatementCheck.choices,
+        help_text="valid: genuine and in force; unknown: no statement has this code",
+    )
+    genuine = serializers.BooleanField(help_text="the agency issued a statement with this code")
+    holder = StatementHolderSerializer(required=False)
+    period = StatementPeriodSerializer(required=False)
+    totals = StatementTotalsSerializer(required=False)
+    issued_at = serializers.DateTimeField(required=False)
+    expires_at = serializers.DateTimeField(required=False)
+    revoked_at = serializers.DateTimeField(required=False, allow_null=True)

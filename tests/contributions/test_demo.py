@@ -122,20 +122,24 @@ def test_the_documented_example_file_imports(agency_client):
     assert r.json()["rows_written"] == 5
 
 
-def test_the_demo_statement_has_one_page_per_year():
+def test_the_demo_statement_shows_every_year_and_the_2019_gap(signing_key):
     import io
 
+    from django.utils import timezone
     from pypdf import PdfReader
 
     seed()
     client = client_for("0123456789")
 
-    r = client.get("/api/v1/contributions/statement", {"format": "pdf"})
+    r = client.get("/api/v1/contributions/statement", {"format": "pdf", "lang": "vi"})
 
     pages = [page.extract_text() for page in PdfReader(io.BytesIO(r.content)).pages]
-    years = [text.split("NĂM ")[1][:4] for text in pages]
-    assert years == [str(year) for year in range(2014, 2014 + len(pages))]
-    assert all("Nguyễn Thị Lan" in text for text in pages)
+    text = " ".join(" ".join(pages).split())
+    for year in range(2014, timezone.localdate().year + 1):
+        assert f"Năm {year}" in text
+    assert "Không tham gia từ 01/2019 đến 06/2019 (gián đoạn 6 tháng)" in text
+    assert all("Nguyễn Thị Lan" in page for page in pages)
+    assert f"Trang {len(pages)}/{len(pages)}" in pages[-1]
 
 
 def test_the_demo_citizens_pension_estimate_at_her_legal_age():
