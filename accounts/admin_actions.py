@@ -25,6 +25,7 @@ from accounts.services.support import (
     phone_change_cancel,
     phone_change_request,
 )
+from api.client_ip import client_ip
 from api.exceptions import ApplicationError
 from api.roles import Role
 
@@ -57,7 +58,7 @@ def _staff(request: HttpRequest) -> User:
 
 
 def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request) or None
 
 
 def reason_action(

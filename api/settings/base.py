@@ -194,11 +194,15 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": [
         "api.throttles.UserRateThrottle",
         "api.throttles.AnonRateThrottle",
+        # Views that name a throttle_scope (support, TOTP, ...) get its rate as well.
+        "api.throttles.ScopedRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "user": os.environ.get("THROTTLE_USER", "600/min"),
         "anon": os.environ.get("THROTTLE_ANON", "120/min"),
-        "login": os.environ.get("THROTTLE_LOGIN", "20/min"),
+        # Per IP, failed attempts only (successes give their count back): generous enough for
+        # carrier-grade NAT; the per-account lock is the primary guard against guessing.
+        "login": os.environ.get("THROTTLE_LOGIN", "60/min"),
         "otp": os.environ.get("THROTTLE_OTP", "10/min"),
         "password_reset": os.environ.get("THROTTLE_PASSWORD_RESET", "10/min"),
         "clinic_verify": os.environ.get("THROTTLE_CLINIC_VERIFY", "6000/min"),

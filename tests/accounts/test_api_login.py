@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from accounts.lockout import lockout_key, login_failure_register
-from accounts.models import AuditEvent, Session
+from accounts.models import AuditEvent, LoginLock, Session
 from api.roles import Role
 from api.throttles import IPScopedRateThrottle
 from tests.accounts.conftest import PASSWORD, bearer, login
@@ -102,7 +103,10 @@ def test_lock_durations_grow(settings):
     settings.ACCOUNTS_LOGIN_MAX_FAILURES = 2
     key = lockout_key("0123456789")
 
-    durations = [max(login_failure_register(key), login_failure_register(key)) for _ in range(4)]
+    durations = []
+    for _ in range(4):
+        durations.append(max(login_failure_register(key), login_failure_register(key)))
+        LoginLock.objects.filter(key=key).update(locked_until=timezone.now())  # lock ran out
 
     base = settings.ACCOUNTS_LOCK_BASE_SECONDS
     assert durations == [base, 2 * base, 4 * base, 8 * base]
