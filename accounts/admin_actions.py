@@ -27,13 +27,19 @@ from accounts.services.support import (
 )
 from api.client_ip import client_ip
 from api.exceptions import ApplicationError
+from api.reasons import validate_support_reason
 from api.roles import Role
 
 TEMPLATE = "admin/accounts/action_with_reason.html"
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea,
+        validators=[validate_support_reason],
+    )
 
 
 class PhoneChangeForm(ReasonForm):

@@ -10,6 +10,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
+from api.fields import AsciiDateField, AsciiIntegerField
 from contributions.models import BenefitKind, RecordStatus, Scheme
 from contributions.months import month_parse
 
@@ -224,10 +225,10 @@ class DeclarationOutputSerializer(serializers.Serializer):
 
 
 class PensionQuerySerializer(serializers.Serializer):
-    retirement_date = serializers.DateField(
+    retirement_date = AsciiDateField(
         required=False, help_text="try another date; default: the legal retirement age"
     )
-    future_salary = serializers.IntegerField(
+    future_salary = AsciiIntegerField(
         required=False,
         min_value=0,
         max_value=10_000_000_000,
