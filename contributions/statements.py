@@ -3,7 +3,6 @@ Vietnamese names) and PDF (one page per year, DejaVu Sans for the diacritics).""
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from api.csv_safe import csv_writer
 from contributions.models import RecordStatus
 from contributions.months import month_format
 
@@ -69,7 +69,7 @@ def paid_totals(rows: Iterable[dict[str, Any]]) -> dict[str, int]:
 def statement_csv(header: StatementHeader, rows: list[dict[str, Any]]) -> bytes:
     """Details, a blank line, the table (machine column names), and the paid totals."""
     out = io.StringIO(newline="")
-    writer = csv.writer(out)
+    writer = csv_writer(out)  # text that looks like a formula is neutralised
     writer.writerow(["Họ và tên", header.full_name])
     writer.writerow(["Mã số BHXH", header.social_insurance_number])
     writer.writerow(["Ngày sinh", header.date_of_birth.strftime("%d/%m/%Y")])
