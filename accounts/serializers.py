@@ -187,6 +187,12 @@ class HouseholdMemberOutputSerializer(serializers.Serializer):
         return str(self.context["relations"][member.pk])
 
 
+class SupportSearchInputSerializer(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=32, help_text="Exact social insurance number, national ID or phone."
+    )
+
+
 class ReasonInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, validators=[validate_support_reason])
 

@@ -3,6 +3,9 @@
 - A request id: the client's ``X-Request-ID`` when it is a short token, else a new one;
   returned as the ``X-Request-ID`` response header and written on every log line of the
   request (api.logs).
+- One access-log line per request (logger ``api.access``): method, path, query string masked
+  (api.logs.redact), status and duration, with the request id. Servers in front (gunicorn)
+  can leave their own access log off: this one never carries an identifier or a code.
 - Refusals that must come before any parsing: a NUL character in the path or the query string
   (400, PostgreSQL refuses it in text), and a JSON or form body over
   ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (413; file uploads stream and have their own limit).
@@ -10,7 +13,9 @@
 
 from __future__ import annotations
 
+import logging
 import re
+import time
 import uuid
 from collections.abc import Callable
 from urllib.parse import unquote
@@ -21,7 +26,9 @@ from django.utils.translation import gettext as _
 
 from api.error_codes import ErrorCode
 from api.exceptions import PROBLEM_CONTENT_TYPE, problem_body
-from api.logs import request_id_var
+from api.logs import redact, request_id_var
+
+access_logger = logging.getLogger("api.access")
 
 REQUEST_ID_HEADER = "X-Request-ID"
 _REQUEST_ID_RE = re.compile(r"[A-Za-z0-9._-]{8,64}", re.ASCII)
@@ -62,11 +69,13 @@ class RequestContextMiddleware:
         given = str(request.headers.get(REQUEST_ID_HEADER, ""))
         request_id = given if _REQUEST_ID_RE.fullmatch(given) else uuid.uuid4().hex
         token = request_id_var.set(request_id)
+        started = time.perf_counter()
         try:
             response = self._respond(request)
+            response[REQUEST_ID_HEADER] = request_id
+            _access_log(request, response.status_code, time.perf_counter() - started)
         finally:
             request_id_var.reset(token)
-        response[REQUEST_ID_HEADER] = request_id
         return response
 
     def _respond(self, request: HttpRequest) -> HttpResponse:
@@ -79,3 +88,18 @@ class RequestContextMiddleware:
         if _too_large(request):
             return _problem(413, ErrorCode.REQUEST_TOO_LARGE, _("The request body is too large."))
         return self.get_response(request)
+
+
+def _access_log(request: HttpRequest, status_code: int, seconds: float) -> None:
+    if not access_logger.isEnabledFor(logging.INFO):
+        return
+    query = str(request.META.get("QUERY_STRING", ""))
+    target = request.path + (f"?{redact(query)}" if query else "")
+    access_logger.info(
+        "%s %s %d %.1fms",
+        request.method,
+        redact(target),
+        status_code,
+        seconds * 1000,
+        extra={"status_code": status_code},
+    )
