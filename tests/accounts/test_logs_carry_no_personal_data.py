@@ -96,7 +96,8 @@ def test_main_flows_leave_no_identifier_code_token_or_password_in_the_logs(
     assert support.get("/api/v1/support/accounts", {"q": person.national_id}).status_code == 200
     assert support.get("/api/v1/support/accounts", {"q": "0912000111"}).status_code == 200
     found = support.post("/api/v1/support/accounts/search", {"q": person.national_id})
-    assert found.status_code == 200 and found.json()["results"], found.json()
+    assert found.status_code == 200, found.json()
+    assert found.json()["results"], found.json()
     with committed():
         anonymous.post(
             "/api/v1/auth/password/reset/start",
