@@ -26,12 +26,14 @@ class RequestTooLarge(exceptions.APIException):
     default_code = ErrorCode.REQUEST_TOO_LARGE
 
 
-class NestingTooDeep(exceptions.ParseError):
+class NestingTooDeep(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
     default_detail = _("The JSON document is nested too deeply.")
     default_code = ErrorCode.NESTING_TOO_DEEP
 
 
-class NulCharacter(exceptions.ParseError):
+class NulCharacter(exceptions.APIException):
+    status_code = status.HTTP_400_BAD_REQUEST
     default_detail = _("The request contains a NUL character, which no field accepts.")
     default_code = ErrorCode.NUL_CHARACTER
 
