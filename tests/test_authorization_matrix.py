@@ -1,8 +1,8 @@
-"""Finding (authorisation matrix): every URL pattern the resolver knows, as every role, with ids
-that belong to the victim (a citizen, Lan). A role that may not act must be refused
-(401 anonymous, 403 wrong role, 404 someone else's object); a role that may act must not be
-refused by authorisation (nor answered 404 for an object it may reach); nothing answers 500. An endpoint missing from TABLE fails the test, so a new endpoint
-cannot ship without saying who may call it.
+"""Authorisation matrix: every URL pattern the resolver knows, as every role, with ids that
+belong to the victim (a citizen, Lan). A role that may not act must be refused (401 anonymous,
+403 wrong role, 404 someone else's object); a role that may act must not be refused by
+authorisation (nor answered 404 for an object it may reach); nothing answers 500. An endpoint
+missing from TABLE fails the test, so a new endpoint cannot ship without saying who may call it.
 
 To add an endpoint: add a ``Row(name, method, allow={...})`` below (``name`` is the URL
 pattern's name; ``kwargs`` maps path parameters to keys of the world built in ``world()``;
