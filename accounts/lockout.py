@@ -139,7 +139,11 @@ def lockout_remaining_many(keys: list[str]) -> dict[str, int]:
             "key", "locked_until"
         )
     )
-    return {key: _seconds_until(found[key], now) if key in found else 0 for key in keys}
+    result = dict.fromkeys(keys, 0)
+    for key, until in found.items():
+        if until is not None:
+            result[key] = _seconds_until(until, now)
+    return result
 
 
 def lockout_clear(key: str) -> None:

@@ -16,7 +16,7 @@ from django.conf import settings
 
 def _num_proxies() -> int:
     value = settings.REST_FRAMEWORK.get("NUM_PROXIES", 0)
-    return int(value or 0)
+    return int(str(value or 0))
 
 
 def _normalised(value: str) -> str:

@@ -55,7 +55,8 @@ class AsciiDateField(serializers.DateField):
         parsed = ascii_date_parse(value)
         if parsed is None:
             self.fail("ascii")
-        return parsed  # type: ignore[return-value]
+        assert parsed is not None  # noqa: S101 - self.fail raised otherwise
+        return parsed
 
 
 class AsciiIntegerField(serializers.IntegerField):
@@ -70,8 +71,8 @@ class AsciiIntegerField(serializers.IntegerField):
         if isinstance(data, bool):
             self.fail("invalid")
         if isinstance(data, int):
-            return super().to_internal_value(data)  # type: ignore[no-any-return]
+            return int(super().to_internal_value(data))
         text = str(data).strip()
         if len(text) > self.MAX_STRING_LENGTH or not ASCII_INTEGER_RE.fullmatch(text):
             self.fail("ascii")
-        return super().to_internal_value(text)  # type: ignore[no-any-return]
+        return int(super().to_internal_value(text))

@@ -7,7 +7,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, cast
+from typing import TYPE_CHECKING, cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -31,6 +31,9 @@ from contributions.months import month_start
 from contributions.rates import RateBook
 from notifications.services import notification_send_bulk
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 BATCH_SIZE = 5000
 MAX_REPORTED_ERRORS = 1000
 NOTIFICATION_KIND = "contributions_posted"
@@ -53,7 +56,7 @@ def declaration_import(
     file_name: str = "",
     idempotency_key: str | None = None,
     partial: bool = False,
-    acting_user: Any = None,
+    acting_user: User | None = None,
     today: date | None = None,
     progress: Progress = _no_progress,
 ) -> ImportResult:
@@ -160,7 +163,7 @@ def _write(
     digest: str,
     file_name: str,
     idempotency_key: str | None,
-    acting_user: Any,
+    acting_user: User | None,
     progress: Progress,
 ) -> Declaration:
     declaration = Declaration.objects.create(
@@ -239,7 +242,7 @@ def import_job_create(
     file_name: str = "",
     idempotency_key: str | None = None,
     partial: bool = False,
-    acting_user: Any = None,
+    acting_user: User | None = None,
 ) -> ImportJob:
     """Keep the file and hand the import to a worker once this transaction commits."""
     from contributions.tasks import import_job_run_task  # tasks import this module

@@ -160,7 +160,7 @@ class HealthCardScanNotMeApi(APIView):
         case = card_scan_report_not_me(
             card=card,
             scan=scan,
-            user=request.user,
+            user=request.user,  # type: ignore[arg-type]  # IsCitizen
             comment=data.validated_data.get("comment", ""),
             ip=_client_ip(request),
         )
@@ -184,7 +184,7 @@ class SupportCardReinstateApi(APIView):
         card = healthcard_get_for_support(card_id=card_id)
         card = card_reinstate_by_support(
             card=card,
-            acting_user=request.user,
+            acting_user=request.user,  # type: ignore[arg-type]  # IsSupportStaff
             reason=data.validated_data["reason"],
             ip=_client_ip(request),
         )
@@ -213,7 +213,9 @@ class ClinicVerifyApi(APIView):
                 status_code=status.HTTP_403_FORBIDDEN,
             )
         verdict = card_verify(
-            text=data.validated_data["qr"], operator=request.user, facility=facility
+            text=data.validated_data["qr"],
+            operator=request.user,  # type: ignore[arg-type]  # IsClinicOperator
+            facility=facility,
         )
         body = {
             "result": verdict.result,

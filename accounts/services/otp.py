@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import secrets
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -35,6 +36,7 @@ from api.exceptions import ApplicationError
 _COOLDOWN = "accounts:otp-cooldown:{purpose}:{ident}"
 _DAILY = "accounts:otp-daily:{kind}:{ident}:{day}"
 DAY_SECONDS = 86400
+_NO_CHALLENGE = uuid.UUID(int=0)  # matches no row: the dead branch runs the live one's UPDATE
 
 
 @dataclass(frozen=True)
@@ -173,7 +175,7 @@ def _challenge_dead(
     open-challenge UPDATE matches nothing here) so that both take the same time."""
     now = timezone.now()
     OtpChallenge.objects.filter(
-        insuree=None, purpose=purpose, consumed_at__isnull=True, expires_at__gt=now, pk=None
+        insuree=None, purpose=purpose, consumed_at__isnull=True, expires_at__gt=now, pk=_NO_CHALLENGE
     ).update(consumed_at=now)
     challenge = OtpChallenge.objects.create(
         purpose=purpose,

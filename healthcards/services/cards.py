@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -28,13 +28,16 @@ from healthcards.selectors import healthcard_watcher_user_ids
 from healthcards.services.qr import card_qr_forget
 from notifications.services import notification_send_each
 
+if TYPE_CHECKING:
+    from accounts.models import Insuree, User
+
 NOT_ME_REASON = "not_me"
 
 
 @transaction.atomic
 def card_issue(
     *,
-    insuree: Any,
+    insuree: Insuree,
     beneficiary_group: str,
     benefit_level: int,
     registered_facility: Facility,
@@ -136,7 +139,7 @@ def _scan_message(notice: dict[str, Any], user_id: object) -> dict[str, Any]:
 
 @transaction.atomic
 def card_scan_report_not_me(
-    *, card: HealthCard, scan: ScanEvent, user: Any, comment: str = "", ip: str | None = None
+    *, card: HealthCard, scan: ScanEvent, user: User, comment: str = "", ip: str | None = None
 ) -> CardCase:
     """The holder says a scan was not theirs: suspend the card (QR issuance and verification)
     and open a support case, audited in the same transaction."""
@@ -175,7 +178,7 @@ def card_scan_report_not_me(
 
 @transaction.atomic
 def card_reinstate_by_support(
-    *, card: HealthCard, acting_user: Any, reason: str, ip: str | None = None
+    *, card: HealthCard, acting_user: User, reason: str, ip: str | None = None
 ) -> HealthCard:
     """Support clears a suspension and resolves the card's open cases."""
     card = HealthCard.objects.select_for_update().select_related("insuree").get(pk=card.pk)

@@ -8,7 +8,7 @@ scheduled after commit.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
@@ -27,6 +27,9 @@ from healthcards.services.cards import scan_notice
 from healthcards.tasks import scan_notify_holder
 from healthcards.tokens import TokenRejected, looks_like_jws, token_verify
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -36,7 +39,7 @@ class Verdict:
     show_card: bool = True
 
 
-def card_verify(*, text: str, operator: Any, facility: Facility) -> Verdict:
+def card_verify(*, text: str, operator: User, facility: Facility) -> Verdict:
     """Verify ``text`` as scanned at ``facility`` by ``operator``; log identifiable cards.
     Surrounding whitespace (scanners often append a line break) is ignored."""
     text = text.strip()
@@ -97,7 +100,7 @@ def _verify_paper(text: str) -> Verdict:
 
 
 def scan_event_record(
-    *, card: HealthCard, facility: Facility, operator: Any, result: str, source: str
+    *, card: HealthCard, facility: Facility, operator: User, result: str, source: str
 ) -> ScanEvent:
     """Log the scan. With HEALTHCARD_SCAN_NOTIFY_BATCHED (production) the holder is told by
     the ``scans_notify_pending`` beat task, so a verify never waits on, nor fails with, the
