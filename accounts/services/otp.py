@@ -175,7 +175,7 @@ def _challenge_dead(
     open-challenge UPDATE matches nothing here) so that both take the same time."""
     now = timezone.now()
     OtpChallenge.objects.filter(
-        insuree=None, purpose=purpose, consumed_at__isnull=True, expires_at__gt=now, pk=_NO_CHALLENGE
+        pk=_NO_CHALLENGE, purpose=purpose, consumed_at__isnull=True, expires_at__gt=now
     ).update(consumed_at=now)
     challenge = OtpChallenge.objects.create(
         purpose=purpose,
