@@ -67,12 +67,15 @@ def test_right_and_wrong_dates_take_the_same_time(relaxed, kind):
         client.post(ENDPOINTS[kind], payload)
 
     samples: dict[str, list[float]] = {"right": [], "wrong": []}
-    for _ in range(25):  # interleaved, so load from elsewhere hits both alike
-        for name, payload in bodies.items():
+    for round_ in range(40):  # interleaved, each first in turn, so load hits both alike
+        order = ["right", "wrong"] if round_ % 2 else ["wrong", "right"]
+        for name in order:
+            payload = bodies[name]
             began = time.perf_counter()
             assert client.post(ENDPOINTS[kind], payload).status_code == 202
             samples[name].append((time.perf_counter() - began) * 1000)
 
     right_ms, wrong_ms = (statistics.median(samples[name]) for name in ("right", "wrong"))
-    # The finding was 16.4 ms against 10.6 ms (+55%). Allow 25% (or 1.5 ms) of noise.
-    assert abs(right_ms - wrong_ms) <= max(1.5, 0.25 * min(right_ms, wrong_ms)), samples
+    # The finding was 16.4 ms against 10.6 ms (+55%). Allow 30% (or 2 ms) of noise: the
+    # machine running the tests is shared.
+    assert abs(right_ms - wrong_ms) <= max(2.0, 0.3 * min(right_ms, wrong_ms)), samples
