@@ -42,6 +42,10 @@ class SlidingWindowCounterMixin(throttling.SimpleRateThrottle):
     num_requests: int | None
     duration: int | None
 
+    def get_ident(self, request: Request) -> str:
+        """The client's address from api.client_ip (one helper for throttles, audit, scans)."""
+        return client_ip(request) or "unknown"
+
     def allow_request(self, request: Request, view: Any) -> bool:
         limit, duration = self.num_requests, self.duration
         if self.rate is None or limit is None or duration is None:
@@ -113,7 +117,7 @@ class IPScopedRateThrottle(ScopedRateThrottle):
     """Per client IP, rate from the view's ``throttle_scope``."""
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
-        return self.cache_format % {"scope": self.scope, "ident": client_ip(request)}
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
 REFUNDS_ATTRIBUTE = "throttle_refunds"

@@ -329,6 +329,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
+        # One line per request (api.middleware); WARNING turns it off (benchmarks).
+        "api.access": {"level": os.environ.get("ACCESS_LOG_LEVEL", "INFO")},
     },
 }
 

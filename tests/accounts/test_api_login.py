@@ -192,3 +192,19 @@ def test_failed_login_audit_never_stores_what_was_typed_in_full(api_client, citi
     assert rows[0].target_user == citizen_user
     assert rows[0].data["typed_username"] == f"{national_id[:3]}******{national_id[-3:]}"
     assert rows[1].target_user is None
+
+
+def test_a_lock_survives_the_cache_being_emptied(api_client, citizen_user, settings):
+    # Given a locked account
+    settings.ACCOUNTS_LOGIN_MAX_FAILURES = 2
+    for _ in range(2):
+        login(api_client, citizen_user.username, "wrong")
+
+    # When every cache entry is evicted (a restart, memory pressure, a per-worker cache)
+    from django.core.cache import cache
+
+    cache.clear()
+
+    # Then the right password is still refused
+    r = login(api_client, citizen_user.username, PASSWORD)
+    assert r.status_code == 423, r.json()
