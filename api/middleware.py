@@ -22,6 +22,7 @@ from urllib.parse import unquote
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from api.error_codes import ErrorCode
@@ -79,15 +80,17 @@ class RequestContextMiddleware:
         return response
 
     def _respond(self, request: HttpRequest) -> HttpResponse:
-        if _has_nul(request):
-            return _problem(
-                400,
-                ErrorCode.NUL_CHARACTER,
-                _("The request contains a NUL character, which no field accepts."),
-            )
-        if _too_large(request):
+        if not _has_nul(request) and not _too_large(request):
+            return self.get_response(request)
+        # Refused before LocaleMiddleware runs: answer in the caller's language all the same.
+        with translation.override(translation.get_language_from_request(request)):
+            if _has_nul(request):
+                return _problem(
+                    400,
+                    ErrorCode.NUL_CHARACTER,
+                    _("The request contains a NUL character, which no field accepts."),
+                )
             return _problem(413, ErrorCode.REQUEST_TOO_LARGE, _("The request body is too large."))
-        return self.get_response(request)
 
 
 def _access_log(request: HttpRequest, status_code: int, seconds: float) -> None:

@@ -78,3 +78,12 @@ def test_every_response_carries_a_request_id(citizen_client):
     assert given["X-Request-ID"] == "abcdef-123456"
     assert len(made["X-Request-ID"]) == 32
     assert refused["X-Request-ID"] != "bad id\nwith newline"
+
+
+def test_refusals_before_any_view_speak_the_callers_language():
+    vi = APIClient().get("/api/v1/me?q=%00", HTTP_ACCEPT_LANGUAGE="vi")
+    en = APIClient().get("/api/v1/me?q=%00", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert vi.status_code == en.status_code == 400
+    assert vi.json()["detail"] != en.json()["detail"]
+    assert "NUL" in vi.json()["detail"]
