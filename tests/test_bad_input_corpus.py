@@ -63,7 +63,7 @@ def _route(row: Row, routes: dict[str, str], ids: dict[str, Any], value: str | N
     def fill(match: re.Match[str]) -> str:
         converter, name = match.group(1) or "", match.group(2)
         if value is None:
-            return str(ids[row.kwargs[name]])
+            return str(ids.get(row.kwargs[name], "00000000-0000-0000-0000-000000000000"))
         if converter == "int:":
             return "9" * 25
         if converter == "uuid:":
