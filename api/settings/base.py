@@ -328,6 +328,10 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own handlers (the development server's access log, "django" in DEBUG)
+        # would bypass the masking formatter: send them through ours.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "INFO"},
         # One line per request (api.middleware); WARNING turns it off (benchmarks).
         "api.access": {"level": os.environ.get("ACCESS_LOG_LEVEL", "INFO")},
