@@ -152,6 +152,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+# Workers keep Django's logging (JSON lines, personal data masked) instead of their own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 
 # --- Auth -----------------------------------------------------------------------------------
