@@ -3,8 +3,8 @@
 DRF's stock throttles keep a list with one timestamp per request and rewrite it on every
 request, so their cost grows with the rate (at 6000/min a clinic's list holds thousands of
 entries). Ours keep two counters per client: the current and the previous window, weighted
-into a sliding estimate (the "sliding window counter"). Each request costs one multi-get and
-one increment, whatever the rate, and there is no burst of twice the rate at window edges.
+into a sliding estimate (the "sliding window counter"). Each request costs one increment and
+one get, whatever the rate, and there is no burst of twice the rate at window edges.
 
 Increment first, then decide: each request atomically increments the current window's counter
 (Redis ``INCR``) and is admitted only if the estimate that includes itself stays within the
@@ -41,6 +41,7 @@ class SlidingWindowCounterMixin(throttling.SimpleRateThrottle):
     _wait: float | None = None
     num_requests: int | None
     duration: int | None
+    counted_key: str | None = None  # the counter this request incremented, when admitted
 
     def get_ident(self, request: Request) -> str:
         """The client's address from api.client_ip (one helper for throttles, audit, scans)."""
@@ -67,8 +68,6 @@ class SlidingWindowCounterMixin(throttling.SimpleRateThrottle):
             return False
         self.counted_key = current_key
         return True
-
-    counted_key: str | None = None
 
     def _increment(self, key: str, *, ttl: int) -> int:
         """Add one and return the new value, atomically (each caller sees its own value)."""
