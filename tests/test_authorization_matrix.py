@@ -61,6 +61,9 @@ class Row:
     body: dict[str, Any] | None = None
     # The id does not exist (no fixture for it): allowed roles may get 404 too.
     missing_ok: bool = False
+    # A page of the support console (a session-authenticated site): refusals redirect to its
+    # sign-in page.
+    console: bool = False
 
 
 TABLE = [
@@ -118,7 +121,44 @@ TABLE = [
     Row("card-scans", "get", OWNER, {"card_id": "card"}),
     Row("card-scan-not-me", "post", OWNER, {"card_id": "card", "scan_id": "scan"}),
     Row("clinic-verify", "post", frozenset({"clinic"}), body={"qr": "not a card"}),
+    Row("clinic-scans", "get", frozenset({"clinic"})),
+    Row("card-reactivate-start", "post", OWNER, {"card_id": "card"}),
+    Row(
+        "card-reactivate-verify",
+        "post",
+        OWNER,
+        {"card_id": "card"},
+        {"challenge_id": "00000000-0000-0000-0000-000000000001", "otp": "123456"},
+    ),
+    Row("support-case-list", "get", SUPPORT),
+    Row("support-case-close", "post", SUPPORT, {"case_id": "case"}, REASON, missing_ok=True),
+    # the support console in the browser (/support/)
+    Row("console:index", "get", SUPPORT, console=True),
+    Row("console:account", "get", SUPPORT, {"account_id": "account"}, console=True),
+    Row(
+        "console:account-action",
+        "get",
+        SUPPORT,
+        {"account_id": "account", "action": "unlock_action"},
+        console=True,
+    ),
+    Row(
+        "console:phone-change-action",
+        "get",
+        SUPPORT,
+        {"change_id": "phone_change", "action": "approve_action"},
+        console=True,
+    ),
+    Row("console:reinstate", "get", SUPPORT, {"card_id": "card"}, console=True),
+    Row("console:cases", "get", SUPPORT, console=True),
+    Row("console:case-close", "get", SUPPORT, {"case_id": "case"}, console=True, missing_ok=True),
 ]
+# Pages every Django admin site has (sign-in, sign-out, password change, JavaScript catalogue,
+# autocomplete, "view on site", the catch-all): Django's own, not endpoints of ours.
+CONSOLE_BUILTINS = {
+    "console:login", "console:logout", "console:password_change", "console:password_change_done",
+    "console:autocomplete", "console:jsi18n", "console:view_on_site", "console:",
+}  # fmt: skip
 
 # Citizen lists answer 200 to any citizen, but only with their own rows: that the rows are
 # the caller's own is what each app's access-gate tests check (with other people's ids).
@@ -139,7 +179,7 @@ def world() -> tuple[dict[str, Any], dict[str, APIClient]]:
         "member": UserFactory(role=Role.CITIZEN, insuree=minh),
         "other_citizen": UserFactory(role=Role.CITIZEN, insuree=InsureeFactory()),
         "clinic": UserFactory(role=Role.CLINIC, insuree=None),
-        "support": UserFactory(role=Role.SUPPORT, insuree=None),
+        "support": UserFactory(role=Role.SUPPORT, insuree=None, is_staff=True),
         "agency": UserFactory(role=Role.AGENCY, insuree=None),
         "admin": UserFactory(role=Role.ADMIN, insuree=None, is_staff=True, is_superuser=True),
     }
@@ -175,11 +215,15 @@ def world() -> tuple[dict[str, Any], dict[str, APIClient]]:
             file_sha256="0" * 64, status="posted", imported_by=users["agency"]
         ).pk,
         "job": uuid.uuid4(),
+        "unlock_action": "unlock",
+        "approve_action": "approve",
     }
-    clients = {"anonymous": APIClient()}
+    clients = {"anonymous": APIClient(), "console:anonymous": APIClient()}
     for role, user in users.items():
         clients[role] = APIClient()
         clients[role].force_authenticate(user)
+        clients[f"console:{role}"] = APIClient()
+        clients[f"console:{role}"].force_login(user)
     return ids, clients
 
 
@@ -191,6 +235,10 @@ def url_patterns() -> list[tuple[str, str, list[str]]]:
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 if str(pattern.pattern).startswith("admin/"):
+                    continue
+                if str(pattern.pattern) == "support/":  # the console: names carry its prefix
+                    inner = walk(pattern.url_patterns, prefix + str(pattern.pattern))
+                    found += [(route, f"console:{name}", methods) for route, name, methods in inner]
                     continue
                 found += walk(pattern.url_patterns, prefix + str(pattern.pattern))
             elif isinstance(pattern, URLPattern):
@@ -207,7 +255,12 @@ def url_patterns() -> list[tuple[str, str, list[str]]]:
 
 def test_every_endpoint_is_in_the_table():
     known = {(row.name, row.method) for row in TABLE}
-    served = {(name, method) for _, name, methods in url_patterns() for method in methods}
+    served = {
+        (name, method)
+        for _, name, methods in url_patterns()
+        for method in methods
+        if name not in CONSOLE_BUILTINS
+    }
 
     assert sorted(served - known) == [], "endpoints without a row in TABLE"
     assert sorted(known - served) == [], "rows for endpoints that no longer exist"
@@ -219,6 +272,35 @@ def _path(row: Row, ids: dict[str, Any], routes: dict[str, str]) -> str:
     return "/" + re.sub(r"<(?:\w+:)?(\w+)>", lambda m: values[m.group(1)], routes[row.name])
 
 
+def _call(client: APIClient, row: Row, path: str) -> int:
+    call = getattr(client, row.method)
+    if row.method == "get":
+        return int(call(path).status_code)
+    return int(call(path, row.body or {}, format="json").status_code)
+
+
+def _refusals(row: Row, role: str) -> set[int]:
+    if row.console:  # refusals redirect to the console's sign-in page
+        return {302, 403, 404}
+    return {401} if role == "anonymous" else {403, 404}
+
+
+def _judge(row: Row, role: str, status: int) -> list[tuple[str, str, int, str]]:
+    """What is wrong with ``status`` for ``role`` on ``row``, if anything."""
+    refused = _refusals(row, role)
+    if status >= 500:
+        return [(row.name, role, status, "server error")]
+    if role in row.allow:
+        if status in ({302, 401, 403} if row.console else {401, 403}):
+            return [(row.name, role, status, "refused but allowed")]
+        if status == 404 and row.kwargs and not row.missing_ok:
+            return [(row.name, role, status, "their own object answered 404")]
+        return []
+    if status not in refused:
+        return [(row.name, role, status, f"expected {sorted(refused)}")]
+    return []
+
+
 @pytest.mark.django_db
 def test_every_role_gets_exactly_what_the_table_says(settings):
     settings.ACCOUNTS_OTP_RESEND_COOLDOWN_SECONDS = 0
@@ -228,20 +310,6 @@ def test_every_role_gets_exactly_what_the_table_says(settings):
     for row in TABLE:
         path = _path(row, ids, routes)
         for role in ROLES:
-            client = clients[role]
-            call = getattr(client, row.method)
-            response = (
-                call(path, row.body or {}, format="json") if row.method != "get" else call(path)
-            )
-            status = response.status_code
-            if status >= 500:
-                failures.append((row.name, role, status, "server error"))
-            elif role in row.allow and status in {401, 403}:
-                failures.append((row.name, role, status, "refused but allowed"))
-            elif role in row.allow and status == 404 and row.kwargs and not row.missing_ok:
-                failures.append((row.name, role, status, "their own object answered 404"))
-            elif role not in row.allow:
-                expected = {401} if role == "anonymous" else {403, 404}
-                if status not in expected:
-                    failures.append((row.name, role, status, f"expected {sorted(expected)}"))
+            status = _call(clients[f"console:{role}" if row.console else role], row, path)
+            failures += _judge(row, role, status)
     assert failures == [], "\n".join(map(str, failures))
