@@ -40,3 +40,12 @@ def test_a_real_reason_is_accepted(support_client, citizen_user, reason):
 
     assert r.status_code in {200, 204}, r.content
     assert AuditEvent.objects.get(action="support_account_unlocked").reason == reason
+
+
+@pytest.mark.parametrize("reason", BAD.values(), ids=BAD.keys())
+def test_the_console_and_the_admin_refuse_the_same_reasons(reason):
+    from accounts.admin_actions import ReasonForm as AdminReasonForm
+    from console.forms import ReasonForm as ConsoleReasonForm
+
+    assert not ConsoleReasonForm(data={"reason": reason}).is_valid()
+    assert not AdminReasonForm(data={"reason": reason}).is_valid()
