@@ -30,6 +30,7 @@ from accounts.services.sessions import session_start
 from api.roles import Role
 from contributions.models import Declaration
 from healthcards.models import ClinicOperator, ScanEvent
+from notifications.services import notification_send
 from tests.accounts.factories import HouseholdFactory, InsureeFactory, UserFactory
 from tests.healthcards.factories import FacilityFactory, HealthCardFactory
 
@@ -132,6 +133,18 @@ TABLE = [
     ),
     Row("support-case-list", "get", SUPPORT),
     Row("support-case-close", "post", SUPPORT, {"case_id": "case"}, REASON, missing_ok=True),
+    # notifications: every citizen has an inbox; Lan's notification is hers alone
+    Row("inbox", "get", OWNER | {"member", "other_citizen"}),
+    Row("unread-count", "get", OWNER | {"member", "other_citizen"}),
+    Row("read", "post", OWNER, {"notification_id": "notification"}),
+    Row("preferences", "get", OWNER | {"member", "other_citizen"}),
+    Row("preferences", "put", OWNER | {"member", "other_citizen"}),
+    Row("devices", "post", OWNER | {"member", "other_citizen"}),
+    Row("device-delete", "delete", OWNER, {"token": "device_token"}, missing_ok=True),
+    Row("campaigns", "post", AGENCY),
+    Row("campaign-detail", "get", AGENCY, {"campaign_id": "campaign"}, missing_ok=True),
+    # rows that end every session of the owner or mark everything read come late
+    Row("read-all", "post", OWNER | {"member", "other_citizen"}),
     # the support console in the browser (/support/)
     Row("console:index", "get", SUPPORT, console=True),
     Row("console:account", "get", SUPPORT, {"account_id": "account"}, console=True),
@@ -215,6 +228,9 @@ def world() -> tuple[dict[str, Any], dict[str, APIClient]]:
             file_sha256="0" * 64, status="posted", imported_by=users["agency"]
         ).pk,
         "job": uuid.uuid4(),
+        "notification": notification_send(
+            user_id=owner.pk, kind="security_account_unlocked", data={}
+        ).pk,
         "unlock_action": "unlock",
         "approve_action": "approve",
     }

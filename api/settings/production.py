@@ -64,7 +64,6 @@ CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
-HEALTHCARD_SCAN_NOTIFY_BATCHED = env_bool("HEALTHCARD_SCAN_NOTIFY_BATCHED", True)
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "http")
 if SMS_BACKEND in {"console", "memory"}:
     raise ImproperlyConfigured(
