@@ -18,6 +18,7 @@ BAD = {
     "punctuation-only": "..........!!",
     "padded-with-invisibles": "ok" + "\u200b" * 12 + "\u2060" * 4,
     "nine-letters": "verified.",
+    "spaced-out": "a  b   c    d",
 }
 
 
@@ -32,7 +33,9 @@ def test_empty_or_meaningless_reasons_are_refused(support_client, citizen_user, 
     assert not AuditEvent.objects.filter(action="support_account_unlocked").exists()
 
 
-@pytest.mark.parametrize("reason", ["Caller verified, ticket 118", "Đã xác minh CCCD tại quầy"])
+@pytest.mark.parametrize(
+    "reason", ["Caller verified, ticket 118", "Đã xác minh CCCD tại quầy", "Lost phone"]
+)
 def test_a_real_reason_is_accepted(support_client, citizen_user, reason):
     r = support_client.post(
         f"/api/v1/support/accounts/{citizen_user.pk}/unlock", {"reason": reason}, format="json"
