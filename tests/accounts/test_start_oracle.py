@@ -66,16 +66,25 @@ def test_right_and_wrong_dates_take_the_same_time(relaxed, kind):
     for payload in bodies.values():  # warm up both paths
         client.post(ENDPOINTS[kind], payload)
 
+    # A real difference shows in every measurement; noise from a shared machine does not: up
+    # to three measurements, and one within the tolerance passes.
+    measured = []
+    for _ in range(3):
+        close, medians = _medians_close(client, ENDPOINTS[kind], bodies)
+        if close:
+            break
+        measured.append(medians)
+    assert close, measured
+
+
+def _medians_close(client, url, bodies) -> tuple[bool, tuple[float, float]]:
     samples: dict[str, list[float]] = {"right": [], "wrong": []}
     for round_ in range(40):  # interleaved, each first in turn, so load hits both alike
         order = ["right", "wrong"] if round_ % 2 else ["wrong", "right"]
         for name in order:
-            payload = bodies[name]
             began = time.perf_counter()
-            assert client.post(ENDPOINTS[kind], payload).status_code == 202
+            assert client.post(url, bodies[name]).status_code == 202
             samples[name].append((time.perf_counter() - began) * 1000)
-
     right_ms, wrong_ms = (statistics.median(samples[name]) for name in ("right", "wrong"))
-    # The finding was 16.4 ms against 10.6 ms (+55%). Allow 30% (or 2 ms) of noise: the
-    # machine running the tests is shared.
-    assert abs(right_ms - wrong_ms) <= max(2.0, 0.3 * min(right_ms, wrong_ms)), samples
+    # The finding was 16.4 ms against 10.6 ms (+55%). Allow 30% (or 2 ms) of noise.
+    return abs(right_ms - wrong_ms) <= max(2.0, 0.3 * min(right_ms, wrong_ms)), (right_ms, wrong_ms)
