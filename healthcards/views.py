@@ -380,6 +380,7 @@ class ClinicVerifyApi(APIView):
                 text=data.validated_data["qr"],
                 operator=request.user,  # type: ignore[arg-type]  # IsClinicOperator
                 facility=facility,
+                scanned_at=data.validated_data.get("scanned_at"),
             )
         else:
             verdict = card_verify_typed(

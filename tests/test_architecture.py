@@ -41,7 +41,8 @@ PUBLIC_BY_APP = {"notifications": {"services"}}
 API_CONVENTION_MODULES = [
     "exceptions.py", "pagination.py", "permissions.py", "throttles.py", "roles.py",
     "error_codes.py", "health.py", "demo.py", "renderers.py", "cache.py", "client_ip.py",
-    "csv_safe.py", "fields.py", "logs.py", "middleware.py", "parsers.py", "reasons.py",
+    "csp.py", "csv_safe.py", "fields.py", "logs.py", "middleware.py", "parsers.py",
+    "reasons.py",
 ]  # fmt: skip
 REACH_THROUGH = {"related_model", "remote_field", "get_model"}
 _APP_STRING = re.compile(

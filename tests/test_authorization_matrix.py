@@ -74,6 +74,7 @@ TABLE = [
     Row("schema", "get", EVERYONE),
     Row("swagger-ui", "get", EVERYONE),
     Row("jwks", "get", EVERYONE),
+    Row("clinic-desk", "get", EVERYONE),  # the page's frame only; it signs in through the API
     # auth (public or any signed-in user)
     Row("register-start", "post", EVERYONE),
     Row("register-verify", "post", EVERYONE),
