@@ -26,7 +26,9 @@ from accounts.services.support import (
     phone_change_cancel,
     phone_change_request,
 )
+from api.client_ip import client_ip
 from api.exceptions import ApplicationError
+from api.reasons import validate_support_reason
 from api.roles import Role
 
 if TYPE_CHECKING:
@@ -36,7 +38,12 @@ TEMPLATE = "admin/accounts/action_with_reason.html"
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea)
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea,
+        validators=[validate_support_reason],
+    )
 
 
 class PhoneChangeForm(ReasonForm):
@@ -61,7 +68,7 @@ def _staff(request: HttpRequest) -> User:
 
 
 def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request) or None
 
 
 def reason_action(

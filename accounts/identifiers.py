@@ -74,7 +74,8 @@ def normalize_phone(value: str) -> str:
         national = digits[1:]
     else:
         national = ""
-    if len(national) != 9 or not national.isdigit() or national[:2] not in MOBILE_PREFIXES:
+    digits_only = national.isascii() and national.isdigit()  # not full-width or Arabic-Indic
+    if len(national) != 9 or not digits_only or national[:2] not in MOBILE_PREFIXES:
         raise ValidationError(_("Enter a Vietnamese mobile number."), code="invalid_phone")
     return f"+84{national}"
 

@@ -339,3 +339,26 @@ class PhoneChangeRequest(models.Model):
         if self.approved_at is not None:
             return "approved"
         return "requested"
+
+
+class LoginLock(models.Model):
+    """Failed-login state of one login name (accounts.lockout): failures in the current window,
+    attempts reserved and not yet decided, the lock level (doubling) and the lock itself. Kept
+    in the database so that no cache eviction or restart forgets a lock."""
+
+    key = models.CharField(max_length=150, primary_key=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField(default=timezone.now)
+    pending = models.PositiveIntegerField(default=0)
+    pending_since = models.DateTimeField(null=True, blank=True)
+    level = models.PositiveIntegerField(default=0)
+    level_expires_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering: ClassVar = ["key"]
+        indexes: ClassVar = [models.Index(fields=["updated_at"], name="loginlock_updated_idx")]
+
+    def __str__(self) -> str:
+        return self.key

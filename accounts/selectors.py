@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
@@ -253,6 +254,30 @@ def access_household_member(*, viewer: Insuree, public_id: object) -> Insuree:
 def user_profile_get(*, user_id: uuid.UUID | str) -> User:
     """The signed-in user with what their profile shows (insuree, province, household)."""
     return User.objects.select_related("insuree__province", "insuree__household").get(pk=user_id)
+
+
+def insuree_ids_by_identifier(*, identifiers: list[str], chunk: int = 5000) -> dict[str, int]:
+    """Map identifier -> insuree id for many identifiers at once (imports): 10 digits are a
+    social insurance number, 12 a national ID; one query per chunk of each kind."""
+    found: dict[str, int] = {}
+    for column, size in (("social_insurance_number", 10), ("national_id", 12)):
+        wanted = [value for value in identifiers if len(value) == size]
+        for start in range(0, len(wanted), chunk):
+            found.update(
+                Insuree.objects.filter(
+                    **{f"{column}__in": wanted[start : start + chunk]}
+                ).values_list(column, "id")
+            )
+    return found
+
+
+def insuree_card_facts(*, insuree_ids: list[int]) -> Iterator[tuple[int, str, str]]:
+    """(id, social insurance number, province code) of each insuree, streamed in chunks: what
+    issuing synthetic health cards in bulk needs."""
+    rows = Insuree.objects.filter(pk__in=insuree_ids).values_list(
+        "pk", "social_insurance_number", "province_id"
+    )
+    return rows.iterator(chunk_size=5000)
 
 
 def citizen_accounts_page(

@@ -16,6 +16,8 @@ from accounts.identifiers import (
     validate_social_insurance_number,
 )
 from accounts.models import AuditEvent, Insuree, PhoneChangeRequest, Session, User
+from api.fields import AsciiDateField
+from api.reasons import validate_support_reason
 
 OTP_REGEX = r"^[0-9]{6}$"
 
@@ -37,7 +39,7 @@ class IdentifyInputSerializer(serializers.Serializer):
     national_id = serializers.CharField(
         required=False, validators=[_django_validator(validate_national_id)]
     )
-    date_of_birth = serializers.DateField()
+    date_of_birth = AsciiDateField()
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         given = [k for k in ("social_insurance_number", "national_id") if attrs.get(k)]
@@ -185,8 +187,14 @@ class HouseholdMemberOutputSerializer(serializers.Serializer):
         return str(self.context["relations"][member.pk])
 
 
+class SupportSearchInputSerializer(serializers.Serializer):
+    q = serializers.CharField(
+        max_length=32, help_text="Exact social insurance number, national ID or phone."
+    )
+
+
 class ReasonInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=500)
+    reason = serializers.CharField(max_length=500, validators=[validate_support_reason])
 
 
 class PhoneChangeInputSerializer(ReasonInputSerializer):

@@ -41,6 +41,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("support/accounts", support.SupportAccountSearchApi.as_view(), name="support-accounts"),
     path(
+        "support/accounts/search",
+        support.SupportAccountSearchPostApi.as_view(),
+        name="support-accounts-search",
+    ),
+    path(
         "support/accounts/<str:account_id>/unlock",
         support.SupportAccountUnlockApi.as_view(),
         name="support-unlock",

@@ -18,3 +18,6 @@ class ErrorCode(StrEnum):
     THROTTLED = "throttled"
     CONFLICT = "conflict"
     SERVER_ERROR = "server_error"
+    REQUEST_TOO_LARGE = "request_too_large"
+    NESTING_TOO_DEEP = "nesting_too_deep"
+    NUL_CHARACTER = "nul_character"

@@ -15,6 +15,7 @@ from http import HTTPStatus
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
@@ -168,6 +169,10 @@ def _detail_text(detail: Any) -> str:
 
 
 def _as_api_exception(exc: Exception) -> Exception:
+    if isinstance(exc, RequestDataTooBig):
+        from api.parsers import RequestTooLarge  # api.parsers imports this module
+
+        return RequestTooLarge()
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
         return exceptions.ValidationError(detail=detail)

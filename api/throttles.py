@@ -3,23 +3,36 @@
 DRF's stock throttles keep a list with one timestamp per request and rewrite it on every
 request, so their cost grows with the rate (at 6000/min a clinic's list holds thousands of
 entries). Ours keep two counters per client: the current and the previous window, weighted
-into a sliding estimate (the "sliding window counter"). Each request costs one multi-get and
-one increment, whatever the rate, and there is no burst of twice the rate at window edges.
+into a sliding estimate (the "sliding window counter"). Each request costs one increment and
+one get, whatever the rate, and there is no burst of twice the rate at window edges.
+
+Increment first, then decide: each request atomically increments the current window's counter
+(Redis ``INCR``) and is admitted only if the estimate that includes itself stays within the
+limit; a refused request takes its increment back. So 40 simultaneous requests against a limit
+of 20 admit exactly 20, however they interleave.
 
 - ``UserRateThrottle`` / ``AnonRateThrottle`` apply everywhere (rates ``user`` / ``anon``).
 - ``ScopedRateThrottle``: per user (or IP when anonymous), rate from the view's
   ``throttle_scope``.
 - ``IPScopedRateThrottle``: per client IP whether or not the caller is authenticated, for
   sensitive public endpoints (login, OTP, password reset).
+- ``IPFailureRateThrottle``: per client IP, counting failures only. A request reserves a count
+  on the way in (atomically, as above) and gives it back when it succeeds
+  (``throttle_refund_on_success`` in the view's ``finalize_response``), so that thousands of
+  phones behind one carrier-grade NAT address, or a clinic's shared line, can all sign in; the
+  per-account lock (accounts.lockout) is the primary guard against guessing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 from typing import Any
 
 from rest_framework import throttling
 from rest_framework.request import Request
+
+from api.client_ip import client_ip
 
 
 class SlidingWindowCounterMixin(throttling.SimpleRateThrottle):
@@ -28,6 +41,11 @@ class SlidingWindowCounterMixin(throttling.SimpleRateThrottle):
     _wait: float | None = None
     num_requests: int | None
     duration: int | None
+    counted_key: str | None = None  # the counter this request incremented, when admitted
+
+    def get_ident(self, request: Request) -> str:
+        """The client's address from api.client_ip (one helper for throttles, audit, scans)."""
+        return client_ip(request) or "unknown"
 
     def allow_request(self, request: Request, view: Any) -> bool:
         limit, duration = self.num_requests, self.duration
@@ -39,24 +57,34 @@ class SlidingWindowCounterMixin(throttling.SimpleRateThrottle):
         now = self.timer()
         window = int(now // duration)
         current_key, previous_key = f"{self.key}:{window}", f"{self.key}:{window - 1}"
-        counts = self.cache.get_many([current_key, previous_key])
+        current = self._increment(current_key, ttl=2 * duration + 1)
+        previous = self.cache.get(previous_key, 0)
         elapsed = now - window * duration
         previous_weight = 1 - elapsed / duration
-        estimate = counts.get(previous_key, 0) * previous_weight + counts.get(current_key, 0)
-        if estimate + 1 > limit:
-            self._wait = self._wait_for(counts.get(previous_key, 0), estimate, elapsed)
+        estimate = previous * previous_weight + current  # this request included
+        if estimate > limit:
+            self.refund(current_key)
+            self._wait = self._wait_for(previous, estimate - 1, elapsed)
             return False
-        self._increment(current_key, ttl=2 * duration + 1)
+        self.counted_key = current_key
         return True
 
-    def _increment(self, key: str, *, ttl: int) -> None:
+    def _increment(self, key: str, *, ttl: int) -> int:
+        """Add one and return the new value, atomically (each caller sees its own value)."""
         # The counter lives two windows: it is the "previous" one during the next window.
         # Incrementing first costs one round trip on Redis in the common case.
-        try:
-            self.cache.incr(key)
-        except ValueError:  # first request of this window
-            if not self.cache.add(key, 1, timeout=ttl):
-                self.cache.incr(key)  # another request created it meanwhile
+        for _ in range(3):
+            try:
+                return int(self.cache.incr(key))
+            except ValueError:  # first request of this window
+                if self.cache.add(key, 1, timeout=ttl):
+                    return 1
+                # another request created it meanwhile: increment that one
+        return int(self.cache.incr(key))
+
+    def refund(self, key: str) -> None:
+        with contextlib.suppress(ValueError):  # expired meanwhile: nothing to give back
+            self.cache.decr(key)
 
     def _wait_for(self, previous: int, estimate: float, elapsed: float) -> float:
         """Seconds until the estimate drops below the limit, assuming no new requests."""
@@ -89,3 +117,27 @@ class IPScopedRateThrottle(ScopedRateThrottle):
 
     def get_cache_key(self, request: Request, view: Any) -> str | None:
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+
+REFUNDS_ATTRIBUTE = "throttle_refunds"
+
+
+class IPFailureRateThrottle(IPScopedRateThrottle):
+    """Per client IP, counting only requests that fail (see the module docstring)."""
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        allowed = super().allow_request(request, view)
+        if allowed and self.counted_key is not None:
+            refunds: list[tuple[Any, str]] = getattr(request, REFUNDS_ATTRIBUTE, [])
+            refunds.append((self, self.counted_key))
+            setattr(request, REFUNDS_ATTRIBUTE, refunds)
+        return allowed
+
+
+def throttle_refund_on_success(request: Request, status_code: int) -> None:
+    """Give back the counts ``IPFailureRateThrottle`` reserved, when the request succeeded."""
+    if status_code >= 400:
+        return
+    for throttle, key in getattr(request, REFUNDS_ATTRIBUTE, []):
+        throttle.refund(key)
+    setattr(request, REFUNDS_ATTRIBUTE, [])

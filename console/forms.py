@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.selectors import phone_normalized
+from api.reasons import validate_support_reason
 
 
 class SearchForm(forms.Form):
@@ -22,6 +23,7 @@ class ReasonForm(forms.Form):
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
         help_text=_("Recorded in the audit log with your name."),
+        validators=[validate_support_reason],
     )
 
     def clean_reason(self) -> str:

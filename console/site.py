@@ -48,6 +48,7 @@ from accounts.services.support import (
     phone_change_cancel,
     phone_change_request,
 )
+from api.client_ip import client_ip
 from api.exceptions import ApplicationError
 from api.roles import Role
 from console.forms import PhoneChangeForm, ReasonForm, SearchForm
@@ -91,7 +92,7 @@ def _staff(request: HttpRequest) -> Any:
 
 
 def _ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request) or None
 
 
 def _unlock(request: HttpRequest, user: Any, data: dict[str, Any]) -> str:

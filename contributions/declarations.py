@@ -25,6 +25,7 @@ from datetime import date
 from typing import Any
 
 from accounts.selectors import identifier_kind
+from api.fields import ascii_digits
 from contributions.error_codes import RowErrorCode as E
 from contributions.models import RecordStatus, Scheme
 from contributions.months import month_parse
@@ -177,7 +178,7 @@ class RowChecker:
             text = raw.get(name, "").strip()
             if not text and name == "state_subsidy":
                 amounts[name] = 0
-            elif text.isdigit() and len(text) <= 15:
+            elif ascii_digits(text) and len(text) <= 15:  # not "²" or "①" (isdigit says yes)
                 amounts[name] = int(text)
             else:
                 fail(

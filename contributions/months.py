@@ -6,16 +6,17 @@ import re
 from collections.abc import Iterator
 from datetime import date
 
-MONTH_PATTERN = re.compile(r"^(\d{4})-(\d{2})$")
+# ASCII digits only: ``\d`` alone would accept Arabic-Indic or full-width digits.
+MONTH_PATTERN = re.compile(r"([0-9]{4})-([0-9]{2})", re.ASCII)
 
 
 def month_parse(text: str) -> date | None:
     """``"2024-07"`` -> ``date(2024, 7, 1)``; None when the text is not a valid month."""
-    match = MONTH_PATTERN.match(text.strip())
+    match = MONTH_PATTERN.fullmatch(text.strip())
     if match is None:
         return None
     year, month = int(match.group(1)), int(match.group(2))
-    if not 1 <= month <= 12 or year < 1900:
+    if not 1 <= month <= 12 or not 1900 <= year <= 2199:
         return None
     return date(year, month, 1)
 

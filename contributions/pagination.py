@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
+from api.fields import ascii_date_parse, ascii_digits
 from api.pagination import CursorPagination
 
 # fetch(position, backwards, limit) -> rows whose [0] is the id and [1] the month
@@ -61,9 +62,12 @@ class MonthIdCursorPagination(CursorPagination):
         try:
             text = base64.urlsafe_b64decode(raw.encode("ascii")).decode("ascii")
             direction, day, row_id = text.split(":")
-            if direction not in {"d", "p"}:
-                raise ValueError(direction)
-            return direction, date.fromisoformat(day), int(row_id)
+            if direction not in {"d", "p"} or not ascii_digits(row_id) or len(row_id) > 18:
+                raise ValueError(direction)  # ids are bigints: above 2^63 no row exists
+            month = ascii_date_parse(day)
+            if month is None:
+                raise ValueError(day)
+            return direction, month, int(row_id)
         except (ValueError, UnicodeError) as error:
             raise NotFound(self.invalid_cursor_message) from error
 

@@ -7,13 +7,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import QuerySet, Sum
 from django.http import Http404
 
 from accounts.selectors import access_insuree_for_viewer
+from accounts.selectors import insuree_ids_by_identifier as accounts_insuree_ids
 from contributions.five_years import five_year_date
 from contributions.models import (
     BenefitPayment,
@@ -54,6 +55,9 @@ HISTORY_COLUMNS = (
     "r.state_subsidy",
     "r.status",
 )
+
+if TYPE_CHECKING:
+    from accounts.models import Insuree
 SOCIAL_INSURANCE_SCHEMES = (Scheme.COMPULSORY_SI, Scheme.VOLUNTARY_SI)
 
 
@@ -293,20 +297,8 @@ def employer_terms_by_id(*, ids: set[int]) -> dict[int, EmployerTerms]:
 
 
 def insuree_ids_by_identifier(*, identifiers: list[str], chunk: int = 5000) -> dict[str, int]:
-    """Map identifier -> insuree id: 10 digits are a social insurance number, 12 a national ID.
-    The insuree model is reached through our own foreign key, so no other app's model is
-    imported; one query per chunk of each kind."""
-    insuree_model: Any = ContributionRecord._meta.get_field("insuree").related_model
-    found: dict[str, int] = {}
-    for column, size in (("social_insurance_number", 10), ("national_id", 12)):
-        wanted = [value for value in identifiers if len(value) == size]
-        for start in range(0, len(wanted), chunk):
-            found.update(
-                insuree_model._default_manager.filter(
-                    **{f"{column}__in": wanted[start : start + chunk]}
-                ).values_list(column, "id")
-            )
-    return found
+    """Map identifier -> insuree id (accounts owns insurees: asked through its selector)."""
+    return accounts_insuree_ids(identifiers=identifiers, chunk=chunk)
 
 
 def declaration_get(*, declaration_id: int) -> Declaration | None:
@@ -365,7 +357,7 @@ def declaration_insuree_ids(*, declaration_id: int) -> list[int]:
 
 def pension_estimate_for(
     *,
-    insuree: Any,
+    insuree: Insuree,
     today: date,
     retirement_date: date | None = None,
     future_salary: int | None = None,

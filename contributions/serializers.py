@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.fields import AsciiDateField, AsciiIntegerField
 from contributions.models import (
     BenefitKind,
     RecordStatus,
@@ -242,10 +243,10 @@ class DeclarationOutputSerializer(serializers.Serializer):
 
 
 class PensionQuerySerializer(serializers.Serializer):
-    retirement_date = serializers.DateField(
+    retirement_date = AsciiDateField(
         required=False, help_text="try another date; default: the legal retirement age"
     )
-    future_salary = serializers.IntegerField(
+    future_salary = AsciiIntegerField(
         required=False,
         min_value=0,
         max_value=10_000_000_000,

@@ -8,7 +8,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -55,6 +55,9 @@ from contributions.statements.tokens import statement_claims, statement_token_si
 from healthcards.services.cards import card_five_year_dates_set
 from notifications.services import Kind, Notice, notification_send, notifications_send
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 BATCH_SIZE = 5000
 MAX_REPORTED_ERRORS = 1000
 Progress = Callable[[str, int, int], None]
@@ -76,7 +79,7 @@ def declaration_import(
     file_name: str = "",
     idempotency_key: str | None = None,
     partial: bool = False,
-    acting_user: Any = None,
+    acting_user: User | None = None,
     today: date | None = None,
     progress: Progress = _no_progress,
 ) -> ImportResult:
@@ -185,7 +188,7 @@ def _write(
     digest: str,
     file_name: str,
     idempotency_key: str | None,
-    acting_user: Any,
+    acting_user: User | None,
     progress: Progress,
 ) -> Declaration:
     declaration = Declaration.objects.create(
@@ -376,7 +379,7 @@ def five_year_dates_refresh(*, insuree_ids: list[int], chunk: int = 5000) -> int
 
 
 def contributions_posted_notify(
-    *, insuree_ids: list[int], declaration_id: Any, chunk: int = 10_000
+    *, insuree_ids: list[int], declaration_id: int, chunk: int = 10_000
 ) -> int:
     """One notice per affected citizen with an account per import (not per row), written in
     the import's transaction (the outbox sends the pushes after commit)."""
@@ -404,7 +407,7 @@ def import_job_create(
     file_name: str = "",
     idempotency_key: str | None = None,
     partial: bool = False,
-    acting_user: Any = None,
+    acting_user: User | None = None,
 ) -> ImportJob:
     """Keep the file and hand the import to a worker once this transaction commits."""
     from contributions.tasks import import_job_run_task  # tasks import this module

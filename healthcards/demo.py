@@ -8,7 +8,11 @@ from typing import Any
 
 from django.utils import timezone
 
-from accounts.selectors import insuree_get_by_identifier, user_find_by_identifier
+from accounts.selectors import (
+    insuree_card_facts,
+    insuree_get_by_identifier,
+    user_find_by_identifier,
+)
 from api.demo import DemoContext
 from healthcards.beneficiaries import GROUP_BENEFIT_LEVEL, card_number_compose
 from healthcards.models import (
@@ -128,16 +132,12 @@ def _demo_scans(cards: dict[str, HealthCard], operator: Any) -> None:
 def seed_synthetic(ctx: DemoContext, insuree_ids: list[int]) -> None:
     """One card per synthetic citizen, in bulk, registered at a facility of their province
     when there is one."""
-    insuree_model = HealthCard._meta.get_field("insuree").related_model
     facilities = list(Facility.objects.all())
     by_province: dict[str, list[Facility]] = {}
     for facility in facilities:
         by_province.setdefault(facility.province_code, []).append(facility)
-    rows = insuree_model._default_manager.filter(pk__in=insuree_ids).values_list(
-        "pk", "social_insurance_number", "province_id"
-    )
     cards = []
-    for pk, sin, province in rows.iterator(chunk_size=5000):
+    for pk, sin, province in insuree_card_facts(insuree_ids=insuree_ids):
         group, level = ctx.rng.choice(SYNTHETIC_GROUPS)
         cards.append(
             HealthCard(

@@ -12,6 +12,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.reasons import validate_support_reason
 from healthcards.beneficiaries import coverage_text
 from healthcards.models import CardStatus, HealthCard, ScanResult, ScanSource
 
@@ -182,7 +183,7 @@ class CardCaseOutputSerializer(serializers.Serializer):
 
 
 class ReinstateInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=1000)
+    reason = serializers.CharField(max_length=1000, validators=[validate_support_reason])
 
 
 class CaseCloseInputSerializer(serializers.Serializer):

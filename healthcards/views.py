@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.client_ip import client_ip
 from api.exceptions import ApplicationError
 from api.pagination import CursorPagination, PageNumberPagination
 from api.permissions import IsCitizen, IsClinicOperator, IsSupportStaff
@@ -71,7 +72,7 @@ TAGS = ["healthcards"]
 
 
 def _client_ip(request: Request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request) or None
 
 
 class HealthCardListApi(APIView):
@@ -178,7 +179,7 @@ class HealthCardScanNotMeApi(APIView):
         case = card_scan_report_not_me(
             card=card,
             scan=scan,
-            user=request.user,
+            user=request.user,  # type: ignore[arg-type]  # IsCitizen
             comment=data.validated_data.get("comment", ""),
             ip=_client_ip(request),
         )
@@ -202,7 +203,7 @@ class SupportCardReinstateApi(APIView):
         card = healthcard_get_for_support(card_id=card_id)
         card = card_reinstate_by_support(
             card=card,
-            acting_user=request.user,
+            acting_user=request.user,  # type: ignore[arg-type]  # IsSupportStaff
             reason=data.validated_data["reason"],
             ip=_client_ip(request),
         )
@@ -255,7 +256,11 @@ class SupportCaseListApi(APIView):
         paginator = CaseCursorPagination()
         page = paginator.paginate_queryset(card_case_queue(), request, view=self)
         cases = list(page or [])
-        card_case_queue_viewed(acting_user=request.user, count=len(cases), ip=_client_ip(request))
+        card_case_queue_viewed(
+            acting_user=request.user,  # type: ignore[arg-type]  # IsSupportStaff
+            count=len(cases),
+            ip=_client_ip(request),
+        )
         return paginator.get_paginated_response(SupportCaseOutputSerializer(cases, many=True).data)
 
 
@@ -276,7 +281,7 @@ class SupportCaseCloseApi(APIView):
         case = access_card_case_for_support(case_id=case_id)
         case = card_case_close_by_support(
             case=case,
-            acting_user=request.user,
+            acting_user=request.user,  # type: ignore[arg-type]  # IsSupportStaff
             reason=data.validated_data["reason"],
             ip=_client_ip(request),
         )
@@ -296,7 +301,11 @@ class HealthCardReactivateStartApi(APIView):
     )
     def post(self, request: Request, card_id: str) -> Response:
         card = access_healthcard_by_id(user=request.user, card_id=card_id)
-        started = card_reactivate_start(card=card, user=request.user, ip=_client_ip(request))
+        started = card_reactivate_start(
+            card=card,
+            user=request.user,  # type: ignore[arg-type]  # IsCitizen
+            ip=_client_ip(request),
+        )
         return Response(
             ReactivateStartOutputSerializer(started).data, status=status.HTTP_202_ACCEPTED
         )
@@ -319,7 +328,7 @@ class HealthCardReactivateVerifyApi(APIView):
         card = access_healthcard_by_id(user=request.user, card_id=card_id)
         card = card_reactivate_verify(
             card=card,
-            user=request.user,
+            user=request.user,  # type: ignore[arg-type]  # IsCitizen
             challenge_id=data.validated_data["challenge_id"],
             otp=data.validated_data["otp"],
             ip=_client_ip(request),
@@ -369,14 +378,15 @@ class ClinicVerifyApi(APIView):
         if typed is None:
             verdict = card_verify(
                 text=data.validated_data["qr"],
-                operator=request.user,
+                operator=request.user,  # type: ignore[arg-type]  # IsClinicOperator
                 facility=facility,
                 scanned_at=data.validated_data.get("scanned_at"),
             )
         else:
             verdict = card_verify_typed(
-                field=typed[0], identifier=typed[1], operator=request.user, facility=facility,
-                date_of_birth=data.validated_data["date_of_birth"],
+                field=typed[0], identifier=typed[1],
+                operator=request.user,  # type: ignore[arg-type]  # IsClinicOperator
+                facility=facility, date_of_birth=data.validated_data["date_of_birth"],
             )  # fmt: skip
         body = {
             "result": verdict.result,

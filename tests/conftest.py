@@ -7,12 +7,18 @@ from collections.abc import Iterator
 
 import pytest
 from django.core.cache import caches
+from django.core.servers.basehttp import WSGIServer
 from rest_framework.test import APIClient
 
 from api.roles import Role
 from tests.accounts.factories import InsureeFactory, UserFactory
 
 REDIS_TEST_URL = os.environ.get("REDIS_TEST_URL", "redis://127.0.0.1:6379/15")
+
+# The live test server (pytest-django's live_server) listens with a backlog of 10: bursts of
+# forty simultaneous connections, as the concurrency tests send, would be reset. A real
+# server's backlog is in the hundreds.
+WSGIServer.request_queue_size = 128
 
 
 @pytest.fixture

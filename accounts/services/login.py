@@ -12,7 +12,7 @@ from accounts.error_codes import AccountsErrorCode
 from accounts.identifiers import mask_typed_identifier
 from accounts.lockout import (
     lockout_key,
-    lockout_remaining,
+    lockout_reserve,
     login_failure_register,
     login_failures_clear,
 )
@@ -53,10 +53,11 @@ def login_attempt(
     user_agent: str = "",
 ) -> TokenPair:
     """Check credentials and open a session. Raises ``account_locked`` (423) before hashing
-    when the account is locked, ``invalid_credentials`` (401) otherwise."""
+    when the account is locked (or enough attempts are in flight to lock it: each attempt
+    reserves its place first), ``invalid_credentials`` (401) otherwise."""
     user = user_find_by_identifier(identifier=username.strip())
     key = lockout_key(user.username if user is not None else username)
-    remaining = lockout_remaining(key)
+    remaining = lockout_reserve(key)
     if remaining:
         raise account_locked_error(remaining)
     if user is None:

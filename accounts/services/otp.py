@@ -1,9 +1,11 @@
 """One-time codes by SMS for activation and password reset, enumeration-safe.
 
 Whatever the identifier, ``otp_challenge_start`` answers the same shape: a challenge id, a
-masked phone and the lifetime. For unknown people (or people who cannot receive a code)
-the challenge has no insuree and a hash of random bytes, so it can never succeed; its
-phone hint is derived from the identifier so that asking twice shows the same hint.
+masked phone and the lifetime. For unknown people (or people who cannot receive a code, or a
+wrong date of birth) the challenge has no insuree and a hash of random bytes, so it can never
+succeed. The phone hint depends on the identifier only, never on the date of birth: the
+masked phone on file for a known identifier, a stable fake one derived from an unknown
+identifier, so that the hint tells nothing about whether the date of birth was right.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from rest_framework import status
 
 from accounts.error_codes import AccountsErrorCode
 from accounts.identifiers import MOBILE_PREFIXES, mask_phone
-from accounts.models import Insuree, OtpChallenge, OtpPurpose
+from accounts.models import Insuree, OtpChallenge, OtpPurpose, User
 from accounts.selectors import insuree_get_by_identifier
 from accounts.sms import sms_queue
 from api.exceptions import ApplicationError
@@ -34,6 +36,7 @@ from api.exceptions import ApplicationError
 _COOLDOWN = "accounts:otp-cooldown:{purpose}:{ident}"
 _DAILY = "accounts:otp-daily:{kind}:{ident}:{day}"
 DAY_SECONDS = 86400
+_NO_CHALLENGE = uuid.UUID(int=0)  # matches no row: the dead branch runs the live one's UPDATE
 
 
 @dataclass(frozen=True)
@@ -92,34 +95,44 @@ def _daily_count(*, kind: str, ident: str, cap: int) -> None:
 
 
 def _eligible(purpose: str, insuree: Insuree | None, date_of_birth: date) -> bool:
-    if insuree is None or insuree.date_of_birth != date_of_birth or not insuree.phone:
+    if insuree is None:
         return False
-    has_account = hasattr(insuree, "user")
+    # Read the account first, whatever the date says: both answers cost the same query.
+    user = User.objects.filter(insuree=insuree).only("is_active").first()
+    if insuree.date_of_birth != date_of_birth or not insuree.phone:
+        return False
     if purpose == OtpPurpose.ACTIVATION:
-        return not has_account
-    return has_account and insuree.user.is_active
+        return user is None
+    return user is not None and user.is_active
 
 
 def otp_challenge_start(
     *, purpose: str, identifier: str, date_of_birth: date, ip: str | None
 ) -> ChallengeStarted:
-    """Send a code to the phone on file of the person identified, if there is one."""
+    """Send a code to the phone on file of the person identified, if there is one.
+
+    Nothing in the answer depends on whether the date of birth is right: the phone hint is the
+    identified person's masked phone (a stable fake one for unknown identifiers), the daily cap
+    counts per phone of the identified person whatever date was typed, and both branches run
+    the same queries, the SMS leaving after commit through a task."""
     _cooldown_claim(purpose=purpose, identifier=identifier)
     if ip:
         _daily_count(kind="ip", ident=ip, cap=settings.ACCOUNTS_OTP_DAILY_CAP_PER_IP)
     insuree = insuree_get_by_identifier(identifier=identifier)
-    if insuree is not None and insuree.date_of_birth == date_of_birth and insuree.phone:
-        _daily_count(
-            kind="phone", ident=insuree.phone, cap=settings.ACCOUNTS_OTP_DAILY_CAP_PER_PHONE
-        )
+    phone = insuree.phone if insuree is not None else ""
+    if phone:
+        _daily_count(kind="phone", ident=phone, cap=settings.ACCOUNTS_OTP_DAILY_CAP_PER_PHONE)
     else:
         _daily_count(kind="ident", ident=identifier, cap=settings.ACCOUNTS_OTP_DAILY_CAP_PER_PHONE)
+    hint = mask_phone(phone) or _fake_phone_hint(identifier)
     if _eligible(purpose, insuree, date_of_birth):
         assert insuree is not None  # noqa: S101 - _eligible checked it
-        return otp_challenge_send(purpose=purpose, insuree=insuree, ip=ip)
-    return _challenge_dead(
-        purpose=purpose, identifier=identifier, insuree=insuree, date_of_birth=date_of_birth, ip=ip
-    )
+        started = otp_challenge_send(purpose=purpose, insuree=insuree, ip=ip)
+    else:
+        started = _challenge_dead(
+            purpose=purpose, insuree=insuree, date_of_birth=date_of_birth, ip=ip
+        )
+    return ChallengeStarted(started.challenge_id, hint, started.expires_in)
 
 
 @transaction.atomic
@@ -157,12 +170,16 @@ def _ttl() -> int:
 def _challenge_dead(
     *,
     purpose: str,
-    identifier: str,
     insuree: Insuree | None,
     date_of_birth: date,
     ip: str | None,
 ) -> ChallengeStarted:
+    """A challenge that can never succeed, written with the same queries as a live one (the
+    open-challenge UPDATE matches nothing here) so that both take the same time."""
     now = timezone.now()
+    OtpChallenge.objects.filter(
+        pk=_NO_CHALLENGE, purpose=purpose, consumed_at__isnull=True, expires_at__gt=now
+    ).update(consumed_at=now)
     challenge = OtpChallenge.objects.create(
         purpose=purpose,
         insuree=None,
@@ -174,13 +191,9 @@ def _challenge_dead(
     known = insuree is not None and insuree.date_of_birth == date_of_birth and insuree.phone
     if known and purpose == OtpPurpose.ACTIVATION:
         # The person already has an account: tell them on their own phone, nobody else.
-        phone = insuree.phone  # type: ignore[union-attr]
         text = _("VSS: this number already has an account. Use 'Forgot password' to sign in.")
-        sms_queue(phone=phone, text=text)
-        return ChallengeStarted(str(challenge.pk), mask_phone(phone) or "", _ttl())
-    if known:
-        return ChallengeStarted(str(challenge.pk), mask_phone(insuree.phone) or "", _ttl())  # type: ignore[union-attr]
-    return ChallengeStarted(str(challenge.pk), _fake_phone_hint(identifier), _ttl())
+        sms_queue(phone=insuree.phone, text=text)  # type: ignore[union-attr]
+    return ChallengeStarted(str(challenge.pk), "", _ttl())
 
 
 def otp_error(code: str) -> ApplicationError:

@@ -15,8 +15,9 @@ from accounts.error_codes import AccountsErrorCode
 from accounts.lockout import (
     lockout_clear,
     lockout_key,
-    lockout_remaining,
+    lockout_reserve,
     login_failure_register,
+    login_failures_clear,
 )
 from accounts.models import Insuree, OtpChallenge, OtpPurpose, Session, User
 from accounts.services.audit import audit_event_record
@@ -119,7 +120,7 @@ def password_change(
     """Change the password (the old one is required) and end every other session. Wrong old
     passwords count towards the account's lockout."""
     key = lockout_key(user.username)
-    remaining = lockout_remaining(key)
+    remaining = lockout_reserve(key)
     if remaining:
         raise account_locked_error(remaining)
     if not user.check_password(old_password):
@@ -131,6 +132,7 @@ def password_change(
             detail=_("The current password is incorrect."),
             status_code=status.HTTP_400_BAD_REQUEST,
         )
+    login_failures_clear(key)
     _password_check(new_password, user)
     _password_change(user=user, new_password=new_password, session_id=session_id, ip=ip)
 

@@ -28,14 +28,29 @@ from accounts.services.otp import otp_challenge_start
 from accounts.services.passwords import account_activate, password_change, password_reset_verify
 from accounts.services.sessions import session_end, sessions_end_all, token_refresh
 from accounts.views.client import client_ip, client_session_id, client_user_agent
-from api.throttles import IPScopedRateThrottle
+from api.throttles import IPFailureRateThrottle, IPScopedRateThrottle, throttle_refund_on_success
 
 TAG = ["auth"]
 
 
 class _PublicApi(APIView):
+    """Public endpoints that send nothing: the per-IP limit counts failures only (a success
+    gives its count back), so many people behind one address can all sign in."""
+
     authentication_classes: list[type] = []
     permission_classes = [AllowAny]
+    throttle_classes = [IPFailureRateThrottle]
+
+    def finalize_response(
+        self, request: Request, response: Response, *args: object, **kwargs: object
+    ) -> Response:
+        throttle_refund_on_success(request, response.status_code)
+        return super().finalize_response(request, response, *args, **kwargs)
+
+
+class _PublicStartApi(_PublicApi):
+    """Start endpoints may send an SMS whatever the answer says: every request counts."""
+
     throttle_classes = [IPScopedRateThrottle]
 
 
@@ -51,7 +66,7 @@ def _challenge_start(request: Request, purpose: str) -> Response:
     return Response(ChallengeOutputSerializer(asdict(started)).data, status=202)
 
 
-class RegisterStartApi(_PublicApi):
+class RegisterStartApi(_PublicStartApi):
     throttle_scope = "otp"
 
     @extend_schema(
@@ -168,7 +183,7 @@ class PasswordChangeApi(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class PasswordResetStartApi(_PublicApi):
+class PasswordResetStartApi(_PublicStartApi):
     throttle_scope = "password_reset"
 
     @extend_schema(

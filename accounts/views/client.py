@@ -1,21 +1,18 @@
-"""What a view learns about the caller: IP (honouring NUM_PROXIES like the throttles),
-user agent, session id."""
+"""What a view learns about the caller: IP (api.client_ip, honouring NUM_PROXIES), user
+agent, session id."""
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
 
 from rest_framework.request import Request
-from rest_framework.throttling import BaseThrottle
+
+from api.client_ip import client_ip as api_client_ip
 
 
 def client_ip(request: Request) -> str | None:
-    ident = BaseThrottle().get_ident(request)
-    try:
-        return str(ipaddress.ip_address(ident.strip()))
-    except ValueError:
-        return None
+    """The caller's IP for audit rows, None when unknown (the column is an inet)."""
+    return api_client_ip(request) or None
 
 
 def client_user_agent(request: Request) -> str:

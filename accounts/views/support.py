@@ -24,6 +24,7 @@ from accounts.serializers import (
     ReasonInputSerializer,
     SupportAccountOutputSerializer,
     SupportActionOutputSerializer,
+    SupportSearchInputSerializer,
 )
 from accounts.services.support import (
     account_reset_by_support,
@@ -45,27 +46,45 @@ class _SupportApi(APIView):
     throttle_scope = "support"
 
 
+def _account_search_response(api: APIView, request: Request, query: str) -> Response:
+    paginator = PageNumberPagination()
+    page = paginator.paginate_queryset(support_account_search(query=query), request, view=api)
+    users = list(page or [])
+    context = {"locked_for": account_locked_for(users=users)}
+    return paginator.get_paginated_response(
+        SupportAccountOutputSerializer(users, many=True, context=context).data
+    )
+
+
 class SupportAccountSearchApi(_SupportApi):
     @extend_schema(
         tags=TAG,
         parameters=[
             OpenApiParameter(
-                "q", str, description="Exact social insurance number, national ID or phone."
+                "q",
+                str,
+                description="Exact social insurance number, national ID or phone. Masked in "
+                "logs; prefer POST support/accounts/search, which keeps it out of URLs.",
             )
         ],
         responses={200: SupportAccountOutputSerializer(many=True)},
         summary="Find a citizen's account",
     )
     def get(self, request: Request) -> Response:
-        paginator = PageNumberPagination()
-        page = paginator.paginate_queryset(
-            support_account_search(query=request.query_params.get("q", "")), request, view=self
-        )
-        users = list(page or [])
-        context = {"locked_for": account_locked_for(users=users)}
-        return paginator.get_paginated_response(
-            SupportAccountOutputSerializer(users, many=True, context=context).data
-        )
+        return _account_search_response(self, request, request.query_params.get("q", ""))
+
+
+class SupportAccountSearchPostApi(_SupportApi):
+    @extend_schema(
+        tags=TAG,
+        request=SupportSearchInputSerializer,
+        responses={200: SupportAccountOutputSerializer(many=True)},
+        summary="Find a citizen's account (the identifier in the body, never in a URL)",
+    )
+    def post(self, request: Request) -> Response:
+        data = SupportSearchInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        return _account_search_response(self, request, data.validated_data["q"])
 
 
 class SupportAccountUnlockApi(_SupportApi):

@@ -68,6 +68,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Request id on every log line and response; NUL characters and oversized bodies refused.
+    "api.middleware.RequestContextMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -152,6 +154,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+# Workers keep Django's logging (JSON lines, personal data masked) instead of their own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 
 # --- Auth -----------------------------------------------------------------------------------
@@ -188,7 +192,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # Bounded nesting, no NUL characters, 413 over DATA_UPLOAD_MAX_MEMORY_SIZE (api.parsers).
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -196,11 +201,15 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": [
         "api.throttles.UserRateThrottle",
         "api.throttles.AnonRateThrottle",
+        # Views that name a throttle_scope (support, TOTP, ...) get its rate as well.
+        "api.throttles.ScopedRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "user": os.environ.get("THROTTLE_USER", "600/min"),
         "anon": os.environ.get("THROTTLE_ANON", "120/min"),
-        "login": os.environ.get("THROTTLE_LOGIN", "20/min"),
+        # Per IP, failed attempts only (successes give their count back): generous enough for
+        # carrier-grade NAT; the per-account lock is the primary guard against guessing.
+        "login": os.environ.get("THROTTLE_LOGIN", "60/min"),
         "otp": os.environ.get("THROTTLE_OTP", "10/min"),
         "password_reset": os.environ.get("THROTTLE_PASSWORD_RESET", "10/min"),
         "clinic_verify": os.environ.get("THROTTLE_CLINIC_VERIFY", "6000/min"),
@@ -342,14 +351,37 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
+# Largest request body read into memory (JSON); larger ones answer 413. File uploads stream.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2621440)
+
+# JSON lines with the request id; national IDs, phone numbers, codes and tokens masked
+# (api.logs). LOG_FORMAT=plain gives the old human-readable lines for local debugging, masked
+# the same way.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "json": {"()": "api.logs.JsonLinesFormatter"},
+        "plain": {
+            "()": "api.logs.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": os.environ.get("LOG_FORMAT", "json"),
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
+        # Django's own handlers (the development server's access log, "django" in DEBUG)
+        # would bypass the masking formatter: send them through ours.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.db.backends": {"level": "INFO"},
+        # One line per request (api.middleware); WARNING turns it off (benchmarks).
+        "api.access": {"level": os.environ.get("ACCESS_LOG_LEVEL", "INFO")},
     },
 }
 

@@ -10,13 +10,13 @@ English). A cell a spreadsheet would run as a formula (it begins with ``=``, ``+
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
 from django.conf import settings
 from django.utils.translation import pgettext
 
+from api.csv_safe import csv_writer
 from contributions.statements import labels
 from contributions.statements.content import AMOUNT_KEYS, StatementContent, Verification
 
@@ -42,22 +42,14 @@ TOTAL_COLUMNS = [
     "months_owed",
     "owed_amount",
 ]
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell_safe(value: object) -> object:
-    """Neutralise a text cell a spreadsheet would evaluate (numbers are left alone)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def statement_csv(content: StatementContent, verification: Verification) -> bytes:
     out = io.StringIO(newline="")
-    writer = csv.writer(out)
+    writer = csv_writer(out)  # text that looks like a formula is neutralised
 
     def write(row: list[Any]) -> None:
-        writer.writerow([cell_safe(value) for value in row])
+        writer.writerow(row)
 
     for detail in _details(content, verification):
         write(detail)

@@ -148,7 +148,7 @@ class PensionEstimateApi(APIView):
     def get(self, request: Request) -> Response:
         query = _validated(PensionQuerySerializer, request)
         estimate = selectors.pension_estimate_for(
-            insuree=request.user.insuree,  # type: ignore[union-attr]
+            insuree=request.user.insuree,  # type: ignore[union-attr,arg-type]  # IsCitizen
             today=timezone.localdate(),
             retirement_date=query.get("retirement_date"),
             future_salary=query.get("future_salary"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import transaction
@@ -30,13 +30,16 @@ from healthcards.selectors import healthcard_watcher_user_ids
 from healthcards.services.qr import card_qr_forget
 from notifications.services import Kind, Notice, notifications_send
 
+if TYPE_CHECKING:
+    from accounts.models import Insuree, User
+
 NOT_ME_REASON = "not_me"
 
 
 @transaction.atomic
 def card_issue(
     *,
-    insuree: Any,
+    insuree: Insuree,
     beneficiary_group: str,
     benefit_level: int,
     registered_facility: Facility,
@@ -118,7 +121,7 @@ def _scan_watchers(scan: ScanEvent) -> list[object]:
 
 @transaction.atomic
 def card_scan_report_not_me(
-    *, card: HealthCard, scan: ScanEvent, user: Any, comment: str = "", ip: str | None = None
+    *, card: HealthCard, scan: ScanEvent, user: User, comment: str = "", ip: str | None = None
 ) -> CardCase:
     """The holder says a scan was not theirs: suspend the card (QR issuance and verification),
     revoke every QR issued so far and the paper card's text, and open a support case, audited
@@ -166,7 +169,7 @@ def card_scan_report_not_me(
 
 @transaction.atomic
 def card_reinstate_by_support(
-    *, card: HealthCard, acting_user: Any, reason: str, ip: str | None = None
+    *, card: HealthCard, acting_user: User, reason: str, ip: str | None = None
 ) -> HealthCard:
     """Support clears a suspension and resolves the card's open cases."""
     card = HealthCard.objects.select_for_update().select_related("insuree").get(pk=card.pk)

@@ -3,7 +3,7 @@ works through the queue of open cases."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -24,6 +24,9 @@ from healthcards.models import CardCase, CardCaseStatus, CardStatus, HealthCard
 from healthcards.services.cards import NOT_ME_REASON
 from healthcards.services.qr import card_qr_forget
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 def _not_reactivatable() -> ApplicationError:
     return ApplicationError(
@@ -37,7 +40,7 @@ def _reactivatable(card: HealthCard) -> bool:
     return card.status == CardStatus.SUSPENDED and card.suspended_reason == NOT_ME_REASON
 
 
-def card_reactivate_start(*, card: HealthCard, user: Any, ip: str | None) -> ChallengeStarted:
+def card_reactivate_start(*, card: HealthCard, user: User, ip: str | None) -> ChallengeStarted:
     """Send a code to the signed-in citizen's phone on file (the holder's, or the parent's
     for a child's card), with the OTP rules of activation."""
     if not _reactivatable(card):
@@ -46,7 +49,7 @@ def card_reactivate_start(*, card: HealthCard, user: Any, ip: str | None) -> Cha
 
 
 def card_reactivate_verify(
-    *, card: HealthCard, user: Any, challenge_id: Any, otp: str, ip: str | None
+    *, card: HealthCard, user: User, challenge_id: Any, otp: str, ip: str | None
 ) -> HealthCard:
     """With the right code the card is active again: new QRs verify, QRs issued before the
     "not me" stay revoked, the paper text stays refused, and the case stays open for support."""
@@ -58,7 +61,7 @@ def card_reactivate_verify(
 
 @transaction.atomic
 def _card_reactivate(
-    *, card: HealthCard, user: Any, challenge_id: Any, otp: str, ip: str | None
+    *, card: HealthCard, user: User, challenge_id: Any, otp: str, ip: str | None
 ) -> tuple[str, HealthCard]:
     card = HealthCard.objects.select_for_update().select_related("insuree").get(pk=card.pk)
     if not _reactivatable(card):
@@ -88,7 +91,7 @@ def _card_reactivate(
 
 @transaction.atomic
 def card_case_close_by_support(
-    *, case: CardCase, acting_user: Any, reason: str, ip: str | None = None
+    *, case: CardCase, acting_user: User, reason: str, ip: str | None = None
 ) -> CardCase:
     """Close an open case after review. The card is left as it is: reinstating a suspended
     card is its own action (``card_reinstate_by_support``)."""
@@ -117,7 +120,7 @@ def card_case_close_by_support(
     return case
 
 
-def card_case_queue_viewed(*, acting_user: Any, count: int, ip: str | None = None) -> None:
+def card_case_queue_viewed(*, acting_user: User, count: int, ip: str | None = None) -> None:
     """Record that support read the queue of open cases (who looked, when, how many)."""
     audit_event_record(
         action="healthcard.cases_list",

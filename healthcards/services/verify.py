@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -31,6 +31,9 @@ from healthcards.selectors import (
 )
 from healthcards.tokens import TokenRejected, looks_like_jws, token_alive_at, token_verify
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -45,7 +48,7 @@ class Verdict:
 
 
 def card_verify(
-    *, text: str, operator: Any, facility: Facility, scanned_at: datetime | None = None
+    *, text: str, operator: User, facility: Facility, scanned_at: datetime | None = None
 ) -> Verdict:
     """Verify ``text`` as scanned at ``facility`` by ``operator``; log identifiable cards.
     Surrounding whitespace (scanners often append a line break) is ignored.
@@ -67,7 +70,7 @@ def card_verify(
 
 
 def card_verify_typed(
-    *, identifier: str, field: str, date_of_birth: date, operator: Any, facility: Facility
+    *, identifier: str, field: str, date_of_birth: date, operator: User, facility: Facility
 ) -> Verdict:
     """A number typed at the desk with the date of birth: ``field`` ``national_id`` (12
     digits) or ``social_insurance_number`` (10 digits, or the 12-digit national ID that has
@@ -82,7 +85,9 @@ def card_verify_typed(
     return _verdict_logged(verdict, source=ScanSource.TYPED, operator=operator, facility=facility)
 
 
-def _verdict_logged(verdict: Verdict, *, source: str, operator: Any, facility: Facility) -> Verdict:
+def _verdict_logged(
+    verdict: Verdict, *, source: str, operator: User, facility: Facility
+) -> Verdict:
     """The verdict with its source; an identifiable card's scan is logged (the holder sees it)."""
     if verdict.card is None:
         return replace(verdict, source=source)
@@ -168,7 +173,7 @@ def scan_event_record(
     *,
     card: HealthCard,
     facility: Facility,
-    operator: Any,
+    operator: User,
     result: str,
     source: str,
     scanned_at: datetime | None = None,

@@ -62,13 +62,15 @@ def test_unlock_from_the_admin(admin_browser, admin_user, citizen_user, api_clie
     login(api_client, citizen_user.username, "wrong")
 
     with django_capture_on_commit_callbacks(execute=True):
-        r = run_action(admin_browser, "unlock_accounts", [citizen_user.pk], reason="Checked ID")
+        r = run_action(
+            admin_browser, "unlock_accounts", [citizen_user.pk], reason="Checked ID at the counter"
+        )
 
     assert r.status_code == 200
     assert b"1 done" in r.content
     assert login(api_client, citizen_user.username, PASSWORD).status_code == 200
     event = AuditEvent.objects.get(action="support_account_unlocked")
-    assert (event.actor, event.reason) == (admin_user, "Checked ID")
+    assert (event.actor, event.reason) == (admin_user, "Checked ID at the counter")
 
 
 def test_reset_and_revoke_from_the_admin(admin_browser, citizen_user, signed_in, sms_outbox,
@@ -76,7 +78,9 @@ def test_reset_and_revoke_from_the_admin(admin_browser, citizen_user, signed_in,
     signed_in(citizen_user)
 
     with django_capture_on_commit_callbacks(execute=True):
-        run_action(admin_browser, "reset_accounts", [citizen_user.pk], reason="Lost phone")
+        run_action(
+            admin_browser, "reset_accounts", [citizen_user.pk], reason="Lost phone, ID checked"
+        )
 
     assert otp_from(sms_outbox, citizen_user.insuree.phone)
     assert not Session.objects.filter(revoked_at__isnull=True).exists()
@@ -85,7 +89,9 @@ def test_reset_and_revoke_from_the_admin(admin_browser, citizen_user, signed_in,
 
 
 def test_staff_accounts_are_refused_by_citizen_actions(admin_browser, admin_user):
-    r = run_action(admin_browser, "revoke_sessions", [admin_user.pk], reason="x")
+    r = run_action(
+        admin_browser, "revoke_sessions", [admin_user.pk], reason="Testing staff refusal"
+    )
 
     assert b"Not a citizen" in r.content
     assert not AuditEvent.objects.exists()
@@ -98,7 +104,7 @@ def test_phone_change_from_the_admin_then_approved_by_someone_else(
         admin_browser,
         "request_phone_change",
         [citizen_user.pk],
-        reason="Lost SIM",
+        reason="Lost SIM, ID checked",
         new_phone="0987000111",
         document_reference="CCCD checked",
     )
@@ -106,12 +112,16 @@ def test_phone_change_from_the_admin_then_approved_by_someone_else(
     body = {"action": "approve_phone_changes", "_selected_action": [str(change.pk)]}
 
     same = admin_browser.post(
-        "/admin/accounts/phonechangerequest/", {**body, "apply": "1", "reason": "ok"}, follow=True
+        "/admin/accounts/phonechangerequest/",
+        {**body, "apply": "1", "reason": "Second check done"},
+        follow=True,
     )
     assert b"someone other than its requester" in same.content
     other = Client()
     other.force_login(UserFactory(role=Role.ADMIN, insuree=None, is_staff=True, is_superuser=True))
-    other.post("/admin/accounts/phonechangerequest/", {**body, "apply": "1", "reason": "ok"})
+    other.post(
+        "/admin/accounts/phonechangerequest/", {**body, "apply": "1", "reason": "Second check done"}
+    )
 
     change.refresh_from_db()
     assert change.status == "approved"

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import timezone
 
 from accounts.lockout import lockout_key, login_failure_register
-from accounts.models import AuditEvent, Session
+from accounts.models import AuditEvent, LoginLock, Session
 from api.roles import Role
 from api.throttles import IPScopedRateThrottle
 from tests.accounts.conftest import PASSWORD, bearer, login
@@ -102,7 +103,10 @@ def test_lock_durations_grow(settings):
     settings.ACCOUNTS_LOGIN_MAX_FAILURES = 2
     key = lockout_key("0123456789")
 
-    durations = [max(login_failure_register(key), login_failure_register(key)) for _ in range(4)]
+    durations = []
+    for _ in range(4):
+        durations.append(max(login_failure_register(key), login_failure_register(key)))
+        LoginLock.objects.filter(key=key).update(locked_until=timezone.now())  # lock ran out
 
     base = settings.ACCOUNTS_LOCK_BASE_SECONDS
     assert durations == [base, 2 * base, 4 * base, 8 * base]
@@ -188,3 +192,19 @@ def test_failed_login_audit_never_stores_what_was_typed_in_full(api_client, citi
     assert rows[0].target_user == citizen_user
     assert rows[0].data["typed_username"] == f"{national_id[:3]}******{national_id[-3:]}"
     assert rows[1].target_user is None
+
+
+def test_a_lock_survives_the_cache_being_emptied(api_client, citizen_user, settings):
+    # Given a locked account
+    settings.ACCOUNTS_LOGIN_MAX_FAILURES = 2
+    for _ in range(2):
+        login(api_client, citizen_user.username, "wrong")
+
+    # When every cache entry is evicted (a restart, memory pressure, a per-worker cache)
+    from django.core.cache import cache
+
+    cache.clear()
+
+    # Then the right password is still refused
+    r = login(api_client, citizen_user.username, PASSWORD)
+    assert r.status_code == 423, r.json()

@@ -93,7 +93,9 @@ def test_change_takes_effect_only_after_the_cooling_off(
     assert holder.insuree.phone == OLD
     support = staff_client(requester)
     with committed():
-        support.post(f"/api/v1/support/accounts/{holder.pk}/reset", {"reason": "test"})
+        support.post(
+            f"/api/v1/support/accounts/{holder.pk}/reset", {"reason": "Caller asked for a reset"}
+        )
     assert sms_outbox[-1][0] == OLD
 
     # When the cooling-off is over, the beat task applies it

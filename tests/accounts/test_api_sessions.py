@@ -13,7 +13,7 @@ from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken
 
 from accounts.authentication import SessionJWTAuthentication
-from accounts.models import AuditEvent, Session
+from accounts.models import AuditEvent, LoginLock, Session
 from accounts.views.me import MeApi
 from tests.accounts.conftest import bearer, login
 from tests.accounts.factories import InsureeFactory, UserFactory
@@ -237,4 +237,6 @@ def test_revocation_and_lockout_live_in_redis(
     assert client.get("/api/v1/me").status_code == 401
     assert locked.status_code == 423, locked.json()
     assert any("accounts:revoked-sid:" in key for key in keys), keys
-    assert any("accounts:lock:" in key for key in keys), keys
+    # The lock itself lives in the database, where no cache eviction can forget it.
+    assert not any("accounts:lock:" in key for key in keys), keys
+    assert LoginLock.objects.get(key=citizen_user.username.lower()).locked_until is not None

@@ -97,3 +97,13 @@ def test_masks_show_enough_to_recognise_only():
     assert mask_phone("+84912345678") == "+84 91*****78"
     assert mask_phone("") is None
     assert mask_national_id("001190012345") == "001******345"
+
+
+@pytest.mark.parametrize("phone", ["０９１２３４５６７８", "٠٩١٢٣٤٥٦٧٨", "+84９１２３４５６７８"])
+def test_phone_numbers_take_ascii_digits_only(phone):
+    from django.core.exceptions import ValidationError
+
+    from accounts.identifiers import normalize_phone
+
+    with pytest.raises(ValidationError):
+        normalize_phone(phone)

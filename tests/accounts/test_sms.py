@@ -89,13 +89,27 @@ def test_http_backend_refuses_other_schemes(settings):
         sms_send(phone="+84912345678", text="x")
 
 
-def test_console_backend_logs(settings, caplog):
+def test_console_backend_logs_the_phone_and_the_code_masked(settings, caplog, tmp_path):
     settings.SMS_BACKEND = "console"
+    settings.DEBUG = False
 
     with caplog.at_level(logging.INFO, logger="accounts.sms"):
-        sms_send(phone="+84912345678", text="hello")
+        sms_send(phone="+84912345678", text="VSS: your code is 482913. Never share it.")
 
-    assert "+84912345678" in caplog.text
+    assert "+84 91*****78" in caplog.text
+    assert "+84912345678" not in caplog.text
+    assert "482913" not in caplog.text
+    assert "your code is ******" in caplog.text
+
+
+def test_console_backend_keeps_full_messages_in_a_development_file_only(settings, tmp_path):
+    settings.SMS_BACKEND = "console"
+    settings.VAR_DIR = tmp_path
+    settings.DEBUG = True
+
+    sms_send(phone="+84912345678", text="VSS: your code is 482913.")
+
+    assert "482913" in (tmp_path / "sms-outbox.txt").read_text(encoding="utf-8")
 
 
 @pytest.mark.django_db

@@ -198,15 +198,23 @@ def test_revoke_sessions_and_reset(console, husband):
 def test_a_phone_change_needs_a_second_person(console, husband, staff):
     console.post(
         account_url(husband, "change-phone/"),
-        {"new_phone": "0912000111", "document_reference": "CCCD seen at counter", "reason": "Lost"},
+        {
+            "new_phone": "0912000111",
+            "document_reference": "CCCD seen at counter",
+            "reason": "Lost SIM card",
+        },
     )
     change = PhoneChangeRequest.objects.get(user=husband)
 
-    own = console.post(f"/support/phone-changes/{change.pk}/approve/", {"reason": "ok"})
+    own = console.post(
+        f"/support/phone-changes/{change.pk}/approve/", {"reason": "Checked with the holder"}
+    )
     other = UserFactory(role=Role.SUPPORT, insuree=None, is_staff=True)
     second = Client(HTTP_ACCEPT_LANGUAGE="en")
     second.force_login(other)
-    approved = second.post(f"/support/phone-changes/{change.pk}/approve/", {"reason": "Checked"})
+    approved = second.post(
+        f"/support/phone-changes/{change.pk}/approve/", {"reason": "Checked the ID card"}
+    )
 
     assert "someone other than its requester" in text(own)
     assert approved.status_code == 302
@@ -218,7 +226,7 @@ def test_a_phone_change_needs_a_second_person(console, husband, staff):
 def test_a_phone_change_can_be_rejected(console, husband):
     console.post(
         account_url(husband, "change-phone/"),
-        {"new_phone": "0912000111", "document_reference": "CCCD", "reason": "Lost"},
+        {"new_phone": "0912000111", "document_reference": "CCCD", "reason": "Lost SIM card"},
     )
     change = PhoneChangeRequest.objects.get(user=husband)
     page = text(console.get(account_url(husband)))
@@ -233,7 +241,7 @@ def test_a_phone_change_can_be_rejected(console, husband):
 def test_an_invalid_new_phone_is_refused(console, husband):
     r = console.post(
         account_url(husband, "change-phone/"),
-        {"new_phone": "12345", "document_reference": "CCCD", "reason": "Lost"},
+        {"new_phone": "12345", "document_reference": "CCCD", "reason": "Lost SIM card"},
     )
 
     assert "This is not a mobile number." in text(r)
@@ -263,7 +271,9 @@ def test_cards_and_open_cases_show_and_a_case_closes_with_a_reason(console, husb
     page = text(console.get(account_url(husband)))
     queue = text(console.get("/support/cases/"))
     done = console.post(
-        f"/support/cases/{case.pk}/close/?account={husband.pk}", {"reason": "Reviewed"}, follow=True
+        f"/support/cases/{case.pk}/close/?account={husband.pk}",
+        {"reason": "Reviewed with the holder"},
+        follow=True,
     )
 
     assert card.card_number in page
@@ -273,20 +283,25 @@ def test_cards_and_open_cases_show_and_a_case_closes_with_a_reason(console, husb
     assert "The case is closed." in text(done)
     case.refresh_from_db()
     assert case.status == "resolved"
-    assert AuditEvent.objects.filter(action="healthcard.case_close", reason="Reviewed").exists()
+    assert AuditEvent.objects.filter(
+        action="healthcard.case_close", reason="Reviewed with the holder"
+    ).exists()
     assert "healthcard.case_close" in text(done)  # card events name the person
 
 
 def test_a_suspended_card_is_reinstated_with_a_reason(console, husband, reported_card):
     card, _case = reported_card
 
-    r = console.post(f"/support/cards/{card.pk}/reinstate/?account={husband.pk}", {"reason": "ok"})
+    r = console.post(
+        f"/support/cards/{card.pk}/reinstate/?account={husband.pk}",
+        {"reason": "Checked with the holder"},
+    )
 
     assert r.status_code == 302
     assert r["Location"] == account_url(husband)
     card.refresh_from_db()
     assert card.status == CardStatus.ACTIVE
-    again = console.post(f"/support/cards/{card.pk}/reinstate/", {"reason": "again"})
+    again = console.post(f"/support/cards/{card.pk}/reinstate/", {"reason": "Once more, please"})
     assert "Only a suspended card can be reinstated." in text(again)
 
 

@@ -223,7 +223,7 @@ def test_reinstate_needs_a_reason_and_a_suspended_card(support_client, card):
     url = f"/api/v1/support/cards/{card.pk}/reinstate"
 
     no_reason = support_client.post(url, {}, format="json")
-    not_suspended = support_client.post(url, {"reason": "because"}, format="json")
+    not_suspended = support_client.post(url, {"reason": "because the holder called"}, format="json")
 
     assert no_reason.status_code == 400
     assert no_reason.json()["errors"][0]["field"] == "reason"
@@ -234,13 +234,16 @@ def test_reinstate_needs_a_reason_and_a_suspended_card(support_client, card):
 def test_only_support_reinstates(citizen_client, clinic_client, card):
     url = f"/api/v1/support/cards/{card.pk}/reinstate"
     for client in (citizen_client, clinic_client):
-        assert client.post(url, {"reason": "x"}, format="json").status_code == 403
+        assert (
+            client.post(url, {"reason": "Holder called the hotline"}, format="json").status_code
+            == 403
+        )
 
 
 def test_reinstating_an_unknown_card_is_404(support_client):
     r = support_client.post(
         "/api/v1/support/cards/00000000-0000-0000-0000-000000000000/reinstate",
-        {"reason": "x"},
+        {"reason": "Holder called the hotline"},
         format="json",
     )
     assert r.status_code == 404

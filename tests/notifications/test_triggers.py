@@ -94,7 +94,9 @@ def test_support_unlock_and_reset_are_security_notices(
     base = f"/api/v1/support/accounts/{account.pk}"
 
     with committed():
-        unlock = support_client.post(f"{base}/unlock", {"reason": "Called in"}, format="json")
+        unlock = support_client.post(
+            f"{base}/unlock", {"reason": "Called in to the hotline"}, format="json"
+        )
     assert unlock.status_code in {200, 204}, unlock.content
     assert [m.title for m in pushed.sent] == ["Tài khoản của bạn đã được mở khóa"]
 
