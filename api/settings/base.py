@@ -271,6 +271,14 @@ ACCOUNTS_OTP_DAILY_CAP_PER_IP = env_int("ACCOUNTS_OTP_DAILY_CAP_PER_IP", 50)
 # A rotated refresh token presented again after this grace revokes its whole session; within
 # it (two requests of one app racing), the late one is refused without revoking anything.
 ACCOUNTS_REFRESH_REUSE_GRACE_SECONDS = env_int("ACCOUNTS_REFRESH_REUSE_GRACE_SECONDS", 10)
+# Revoked sessions: each process keeps the ids revoked within the access-token lifetime in
+# memory, checks the shared cache's version stamp at most this often (seconds; also the longest
+# a revocation takes to reach another process) and reloads from the database when it moved, is
+# missing or unreadable, and at least every RELOAD seconds whatever the stamp says.
+ACCOUNTS_REVOCATION_REFRESH_SECONDS = float(
+    os.environ.get("ACCOUNTS_REVOCATION_REFRESH_SECONDS", "1")
+)
+ACCOUNTS_REVOCATION_RELOAD_SECONDS = env_int("ACCOUNTS_REVOCATION_RELOAD_SECONDS", 30)
 # Revoked sessions are kept this long for the record, then pruned.
 ACCOUNTS_SESSION_RETENTION_DAYS = env_int("ACCOUNTS_SESSION_RETENTION_DAYS", 30)
 # A phone change takes effect this long after its approval.
