@@ -13,10 +13,10 @@ from rest_framework.views import APIView
 from api.permissions import IsCitizen
 from api.renderers import CSVRenderer, PDFRenderer
 from contributions import selectors
+from contributions.history import insuree_for_request
 from contributions.months import month_format
 from contributions.serializers import StatementQuerySerializer
 from contributions.statements import StatementHeader, statement_csv, statement_pdf
-from contributions.views.citizen import insuree_for_request
 
 
 class ContributionStatementApi(APIView):
