@@ -96,14 +96,14 @@ class Report:
 
 def git_commit() -> str:
     try:
-        head = subprocess.run(  # noqa: S603 - git, fixed arguments
+        head = subprocess.run(
             ["git", "rev-parse", "HEAD"],  # noqa: S607
             cwd=ROOT,
             capture_output=True,
             text=True,
             check=True,
         ).stdout.strip()
-        dirty = subprocess.run(  # noqa: S603
+        dirty = subprocess.run(
             ["git", "status", "--porcelain", "--untracked-files=no"],  # noqa: S607
             cwd=ROOT,
             capture_output=True,
