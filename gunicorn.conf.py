@@ -37,7 +37,7 @@ def _int(name: str, default: int) -> int:
     return int(value) if value else default
 
 
-bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")  # noqa: S104 - behind the load balancer
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")  # behind the load balancer
 workers = _int("WEB_CONCURRENCY", os.cpu_count() or 2)
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = _int("GUNICORN_THREADS", 2)
