@@ -30,6 +30,11 @@ from typing import Any
 from django.db import migrations
 
 PARTITIONS = 16  # about 6M rows each for a province's 100M contribution records
+# The partitioned tables and their key (migrations partition them; tests check the list).
+PARTITIONED_TABLES = {
+    "contributions_contributionrecord": "insuree_id",
+    "healthcards_scanevent": "insuree_id",
+}
 
 
 def _q(name: str) -> str:
