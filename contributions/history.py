@@ -25,7 +25,7 @@ from typing import Any
 
 import orjson
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection
+from django.db import connections
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -40,6 +40,7 @@ from rest_framework.views import APIView
 from accounts.selectors import access_insuree_for_viewer
 from api.pagination import CursorPagination
 from api.permissions import IsCitizen
+from api.replica import ReplicaReadsMixin, read_alias
 from contributions.models import ContributionRecord, Employer, RecordStatus, Scheme
 from contributions.months import month_parse
 from contributions.renderers import ORJSONRenderer
@@ -185,6 +186,7 @@ def contribution_page(
     itself. Only fixed fragments and table names are put into the text; every value is a
     parameter.
     """
+    connection = connections[read_alias(ContributionRecord)]  # the replica when routed there
     adapt = connection.ops.adapt_datefield_value
     where: list[str] = ["r.insuree_id = %s"]
     params: list[Any] = [insuree_id]
@@ -315,7 +317,7 @@ def insuree_id_for_request(request: Request, query: dict[str, Any]) -> int:
     return int(insuree_for_request(request, query).pk)
 
 
-class ContributionListApi(APIView):
+class ContributionListApi(ReplicaReadsMixin, APIView):
     permission_classes = [IsCitizen]
     renderer_classes = [ORJSONRenderer]
     pagination_class = MonthIdCursorPagination  # read by the schema generator

@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from api.pagination import CursorPagination
 from api.permissions import IsCitizen
+from api.replica import ReplicaReadsMixin
 from contributions import selectors
 from contributions.history import CURSOR_PARAMETERS, insuree_id_for_request
 from contributions.serializers import (
@@ -33,7 +34,7 @@ def _validated(serializer_class: type[serializers.Serializer], request: Request)
     return serializer.validated_data
 
 
-class ContributionSummaryApi(APIView):
+class ContributionSummaryApi(ReplicaReadsMixin, APIView):
     permission_classes = [IsCitizen]
 
     @extend_schema(
@@ -51,7 +52,7 @@ class BenefitCursorPagination(CursorPagination):
     ordering = ("-paid_on", "-id")  # type: ignore[assignment]  # DRF takes a tuple; stubs: str
 
 
-class BenefitListApi(APIView):
+class BenefitListApi(ReplicaReadsMixin, APIView):
     permission_classes = [IsCitizen]
     pagination_class = BenefitCursorPagination
 
@@ -70,7 +71,7 @@ class BenefitListApi(APIView):
         return paginator.get_paginated_response(BenefitOutputSerializer(page, many=True).data)
 
 
-class PensionEstimateApi(APIView):
+class PensionEstimateApi(ReplicaReadsMixin, APIView):
     permission_classes = [IsCitizen]
 
     @extend_schema(
