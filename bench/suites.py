@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench import history_data, report
+from bench import history_data, history_many, report
 from bench.harness import (
     ROOT,
     LoadResult,
@@ -366,6 +366,7 @@ ALL: dict[str, Callable[[], None]] = {
     "offline_verify": offline_verify,
     "qr_image": qr_image,
     "history": history,
+    "history_many": history_many.history_many,
 }
 
 
