@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from bench import history_data, history_many, report
+from bench import history_data, history_many, replica, report
 from bench.harness import (
     ROOT,
     LoadResult,
@@ -367,7 +367,10 @@ ALL: dict[str, Callable[[], None]] = {
     "qr_image": qr_image,
     "history": history,
     "history_many": history_many.history_many,
+    "replica": replica.replica,
 }
+# Run only when named: they build PostgreSQL clusters of their own (bench/cluster.py).
+EXPLICIT_ONLY = {"replica"}
 
 
 def register(name: str, suite: Callable[[], None]) -> None:
