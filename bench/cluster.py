@@ -42,6 +42,7 @@ def _run(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
 
 def _own(path: Path) -> None:
     path.mkdir(parents=True, exist_ok=True)
+    path.chmod(0o700)  # PostgreSQL refuses data directories others can read
     if os.geteuid() == 0:
         shutil.chown(path, "postgres", "postgres")
 
@@ -73,7 +74,7 @@ def primary_up(port: int = PORT) -> str:
         _own(data)
         _run(_bin("initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
         with (data / "postgresql.conf").open("a") as conf:
-            conf.write("wal_level = replica\nmax_wal_senders = 4\nsynchronous_commit = off\n")
+            conf.write("wal_level = replica\nmax_wal_senders = 4\n")
         with (data / "pg_hba.conf").open("a") as hba:
             hba.write("host replication postgres 127.0.0.1/32 trust\n")
     status = _run(_bin("pg_ctl"), "-D", str(data), "status", check=False)
