@@ -63,7 +63,7 @@ def main(argv: list[str]) -> int:
     if unknown:
         print(f"unknown benchmarks: {', '.join(unknown)}; known: {', '.join(suites.ALL)}")
         return 2
-    run = report.current = report.Report(quick=args.quick)
+    run = report.current = report.Report(quick=args.quick, named=tuple(args.names))
     if not args.no_prepare:
         suites.prepare()
     failed = []

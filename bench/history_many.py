@@ -136,6 +136,9 @@ def history_many() -> None:
     if not base_url.startswith("postgres"):
         print("history_many needs PostgreSQL (DATABASE_URL=postgres://...); skipped")
         return
+    if report.quick() and not report.named("history_many"):
+        print("skipped under --quick (name it to run it: python -m bench --quick history_many)")
+        return
     from bench.suites import DEMO_USER, HISTORY_SIZES, manage
 
     sizes = HISTORY_SIZES[:1] if report.quick() else HISTORY_SIZES

@@ -30,6 +30,7 @@ class Report:
     output: dict[str, list[str]] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)
     started_at: float = field(default_factory=time.time)
+    named: tuple[str, ...] = ()  # the suites asked for by name (empty: the default set)
 
     def figure(self, name: str, value: float | int | str | None, unit: str = "") -> None:
         self.figures.setdefault(self.suite, {})[name] = {"value": value, "unit": unit}
@@ -141,3 +142,8 @@ def loaded(name: str, result: Any) -> None:
 
 def quick() -> bool:
     return current.quick
+
+
+def named(suite: str) -> bool:
+    """Whether this suite was asked for by name (not just part of the default set)."""
+    return suite in current.named

@@ -77,7 +77,9 @@ def card_qr(port: int, token: str) -> tuple[str, str]:
 def framework_floor() -> None:
     with server() as port:
         token = login(port)
-        result = load(port, get("/bench/floor/framework", token), clients=8, seconds=seconds(5, 2))
+        result = load(
+            port, get("/bench/floor/framework", token), clients=8, seconds=seconds(5, 1.5)
+        )
     print(f"framework floor (authenticated constant)  {result.summary()}")
     report.loaded("framework floor", result)
 
@@ -117,7 +119,7 @@ def hash_floor_rate(processes: int, duration: float) -> tuple[float, str]:
 
 def hash_floor() -> None:
     workers = server_workers()
-    rate, encoded = hash_floor_rate(workers, seconds(5, 2))
+    rate, encoded = hash_floor_rate(workers, seconds(5, 1.5))
     print(f"hash floor: {rate:.1f} checks/s in {workers} processes ({encoded.split('$')[3]})")
     report.figure("hash floor", round(rate, 1), "checks/s")
     report.figure("hash parameters", encoded.split("$")[3])
@@ -127,14 +129,14 @@ def hash_floor() -> None:
 def login_throughput() -> None:
     """Sign-ins per second against the hash floor measured in the same run."""
     workers = server_workers()
-    floor, encoded = hash_floor_rate(workers, seconds(5, 2))
+    floor, encoded = hash_floor_rate(workers, seconds(5, 1.5))
     request = post_json(
         "/api/v1/auth/token",
         {"username": DEMO_USER, "password": DEMO_PASSWORD, "device_name": "bench"},
     )
     with server() as port:
         login(port)  # a hash made with other parameters is upgraded at the first sign-in
-        result = load(port, request, clients=2 * workers, seconds=seconds(8, 3), warmup=1)
+        result = load(port, request, clients=2 * workers, seconds=seconds(8, 2), warmup=1)
     print(f"hash floor ({workers} processes, {encoded.split('$')[3]}): {floor:.1f} checks/s")
     print(f"login                                      {result.summary()}")
     verdict = report.ratio("login vs hash floor", result.throughput / floor, 0.9)
@@ -150,9 +152,11 @@ def clinic_verify() -> None:
     with server() as port:
         citizen, clinic = login(port), login(port, "clinic.demo")
         _card_id, payload = card_qr(port, citizen)
-        floor = load(port, get("/bench/floor/framework", clinic), clients=8, seconds=seconds(5, 2))
+        floor = load(
+            port, get("/bench/floor/framework", clinic), clients=8, seconds=seconds(5, 1.5)
+        )
         verify = post_json("/api/v1/clinic/verify", {"qr": payload}, token=clinic)
-        subject = load(port, verify, clients=8, seconds=seconds(5, 2))
+        subject = load(port, verify, clients=8, seconds=seconds(5, 1.5))
     print(f"framework floor                            {floor.summary()}")
     print(f"clinic verify                              {subject.summary()}")
     print(ratio_line("clinic verify vs framework floor", subject, floor, 0.5))
@@ -205,9 +209,11 @@ def qr_image() -> None:
             began = time.perf_counter()
             qr_png_draw(payload[:-1] + "ABCDEFGHIJKLMNOPQRST"[index])  # a new token each time
             firsts.append((time.perf_counter() - began) * 1000)
-        floor = load(port, get("/bench/floor/framework", citizen), clients=8, seconds=seconds(5, 2))
+        floor = load(
+            port, get("/bench/floor/framework", citizen), clients=8, seconds=seconds(5, 1.5)
+        )
         png = get(f"/api/v1/healthcards/{card_id}/qr?format=png", citizen)
-        cached = load(port, png, seconds=seconds(5, 2))
+        cached = load(port, png, seconds=seconds(5, 1.5))
     verdict = "meets" if statistics.median(firsts) < 10 else "ABOVE"
     print(
         f"first PNG render: median {statistics.median(firsts):.1f} ms (target < 10 ms: {verdict})"
