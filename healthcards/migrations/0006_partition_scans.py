@@ -30,7 +30,7 @@ def scan_case_foreign_key_drop(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('healthcards', '0003_scan_notified'),
+        ('healthcards', '0005_card_qr_generation_facility_scans_case_queue'),
     ]
 
     operations = [
