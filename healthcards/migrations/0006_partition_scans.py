@@ -14,6 +14,7 @@ def scan_case_foreign_key_add(apps, schema_editor):
     """A case's scan, keyed as the partitioned scans are: (insuree_id, id)."""
     if schema_editor.connection.vendor != "postgresql":
         return
+    schema_editor.execute(f"ALTER TABLE healthcards_cardcase DROP CONSTRAINT IF EXISTS {CASE_SCAN_FK}")
     schema_editor.execute(
         f"ALTER TABLE healthcards_cardcase ADD CONSTRAINT {CASE_SCAN_FK} "
         "FOREIGN KEY (insuree_id, scan_id) REFERENCES healthcards_scanevent (insuree_id, id) "
@@ -24,7 +25,7 @@ def scan_case_foreign_key_add(apps, schema_editor):
 def scan_case_foreign_key_drop(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    schema_editor.execute(f"ALTER TABLE healthcards_cardcase DROP CONSTRAINT {CASE_SCAN_FK}")
+    schema_editor.execute(f"ALTER TABLE healthcards_cardcase DROP CONSTRAINT IF EXISTS {CASE_SCAN_FK}")
 
 
 class Migration(migrations.Migration):
