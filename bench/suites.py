@@ -364,6 +364,8 @@ def _history_query_counts() -> None:
     report.figure("SQL queries per history request (filtered)", filtered)
 
 
+from bench.fanout import fanout  # noqa: E402 - kept apart from the suites above
+
 ALL: dict[str, Callable[[], None]] = {
     "framework_floor": framework_floor,
     "hash_floor": hash_floor,
@@ -374,6 +376,7 @@ ALL: dict[str, Callable[[], None]] = {
     "history": history,
     "history_many": history_many.history_many,
     "replica": replica.replica,
+    "fanout": fanout,
 }
 # Run only when named: they build PostgreSQL clusters of their own (bench/cluster.py).
 EXPLICIT_ONLY = {"replica"}

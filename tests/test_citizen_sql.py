@@ -160,6 +160,22 @@ def _requests(world: dict[str, Any], client: APIClient) -> dict[str, list[tuple[
                 {"challenge_id": "6f1f4a0e-3b0c-4a57-9d59-3c0f1c1f2a11", "otp": "000000"},
             )
         ],
+        "api/v1/notifications/": [("get", "/api/v1/notifications/", None)],
+        "api/v1/notifications/unread-count": [("get", "/api/v1/notifications/unread-count", None)],
+        "api/v1/notifications/read-all": [("post", "/api/v1/notifications/read-all", {})],
+        "api/v1/notifications/preferences": [
+            ("get", "/api/v1/notifications/preferences", None),
+            ("put", "/api/v1/notifications/preferences", {"contributions": True}),
+        ],
+        "api/v1/notifications/devices": [
+            ("post", "/api/v1/notifications/devices", {"token": PUSH_TOKEN, "platform": "android"})
+        ],
+        "api/v1/notifications/devices/<path:token>": [
+            ("delete", f"/api/v1/notifications/devices/{PUSH_TOKEN}", None)
+        ],
+        "api/v1/notifications/<str:notification_id>/read": [
+            ("post", "/api/v1/notifications/6f1f4a0e-3b0c-4a57-9d59-3c0f1c1f2a11/read", {})
+        ],
         "api/v1/auth/password/change": [
             ("post", "/api/v1/auth/password/change", {"old_password": "x", "new_password": "y"})
         ],
@@ -170,8 +186,11 @@ def _requests(world: dict[str, Any], client: APIClient) -> dict[str, list[tuple[
 
 # Requests that are refused on purpose (a wrong old password, an unknown code): their SQL until
 # the refusal is checked all the same.
+PUSH_TOKEN = "fcm-token-for-the-sql-test-0123456789"
 EXPECTED_ERRORS = {
     "api/v1/auth/password/change",
+    "api/v1/notifications/preferences",
+    "api/v1/notifications/<str:notification_id>/read",  # someone else's or no such: 404
     "api/v1/healthcards/<str:card_id>/reactivate/verify",
 }
 

@@ -25,6 +25,7 @@ from accounts.revocation import revocations_publish
 from accounts.services.audit import audit_event_record
 from api.error_codes import ErrorCode
 from api.exceptions import ApplicationError
+from notifications.services import devices_deactivate_for_sessions
 
 TokenPair = dict[str, str]
 
@@ -64,13 +65,15 @@ def session_start(
 
 
 def sessions_revoke(*, sessions: Any, reason: str) -> int:
-    """Revoke the given active sessions (a queryset). The rows decide; once the transaction
-    commits, this process refuses their access tokens at once and every other one within
-    ``ACCOUNTS_REVOCATION_REFRESH_SECONDS`` (``accounts.revocation``)."""
+    """Revoke the given active sessions (a queryset) and deactivate the push devices they
+    registered. The rows decide; once the transaction commits, this process refuses their
+    access tokens at once and every other one within ``ACCOUNTS_REVOCATION_REFRESH_SECONDS``
+    (``accounts.revocation``)."""
     ids = list(sessions.filter(revoked_at__isnull=True).values_list("pk", flat=True))
     if not ids:
         return 0
     Session.objects.filter(pk__in=ids).update(revoked_at=timezone.now(), revoked_reason=reason)
+    devices_deactivate_for_sessions(session_ids=ids, reason=reason)  # no push after logout
     transaction.on_commit(lambda: revocations_publish(str(sid) for sid in ids))
     return len(ids)
 
