@@ -25,7 +25,7 @@ from pathlib import Path
 from bench import report, suites
 
 # Sizes of suites that read their own knobs from the environment, shrunk under --quick.
-QUICK_ENV = {"BENCH_FANOUT_DEVICES": "5000", "BENCH_FANOUT_CITIZENS": "2000"}
+QUICK_ENV = {"BENCH_FANOUT_DEVICES": "1000", "BENCH_FANOUT_CITIZENS": "500"}
 
 
 class _Tee(io.TextIOBase):

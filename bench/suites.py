@@ -118,6 +118,9 @@ def hash_floor_rate(processes: int, duration: float) -> tuple[float, str]:
 
 
 def hash_floor() -> None:
+    if report.quick() and not report.named("hash_floor"):
+        print("under --quick the login suite measures the hash floor itself; skipped here")
+        return
     workers = server_workers()
     rate, encoded = hash_floor_rate(workers, seconds(5, 1.5))
     print(f"hash floor: {rate:.1f} checks/s in {workers} processes ({encoded.split('$')[3]})")
