@@ -53,7 +53,7 @@ pytest: install-dev
 test: lint check pytest
 
 bench: install-dev
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(ARGS)
 
 messages: install-dev
 	$(BIN)/python -c "import polib; polib.pofile('locale/vi/LC_MESSAGES/django.po').save_as_mofile('locale/vi/LC_MESSAGES/django.mo')"

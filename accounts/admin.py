@@ -1,8 +1,10 @@
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.http import HttpRequest
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
 
 from accounts.admin_actions import (
     approve_action,
@@ -21,6 +23,8 @@ from accounts.models import (
     Session,
     User,
 )
+from accounts.services.users import user_access_changed
+from accounts.views.client import client_ip
 
 
 @admin.register(Province)
@@ -63,6 +67,33 @@ class UserAdmin(DjangoUserAdmin):
         (None, {"classes": ("wide",), "fields": ("username", "role", "password1", "password2")}),
     )
     actions = [unlock_action, reset_action, revoke_action, phone_change_action]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        # A new role, a deactivation or a new password ends the sessions carrying old claims.
+        with transaction.atomic():
+            super().save_model(request, obj, form, change)
+            if change:
+                user_access_changed(
+                    user=obj,
+                    changed=list(form.changed_data),
+                    acting_user=request.user,  # type: ignore[arg-type]
+                    ip=client_ip(request),  # type: ignore[arg-type]
+                )
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, unquote(id))
+            if user is not None:
+                user_access_changed(
+                    user=user,
+                    changed=["password"],
+                    acting_user=request.user,  # type: ignore[arg-type]
+                    ip=client_ip(request),  # type: ignore[arg-type]
+                )
+        return response
 
 
 @admin.register(AuditEvent)

@@ -54,26 +54,33 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def server_workers() -> int:
+    """How many workers the production configuration starts here (gunicorn.conf.py)."""
+    return int(os.environ.get("WEB_CONCURRENCY") or os.cpu_count() or 2)
+
+
 @contextmanager
 def server(
-    workers: int | None = None, threads: int = 1, env: dict[str, str] | None = None
+    workers: int | None = None, threads: int | None = None, env: dict[str, str] | None = None
 ) -> Iterator[int]:
-    """Run gunicorn with bench.settings (and ``env`` over the environment, e.g. another
-    ``DATABASE_URL``); yield its port; stop it afterwards."""
+    """Run gunicorn with the production configuration (gunicorn.conf.py) and bench.settings
+    (and ``env`` over the environment, e.g. another ``DATABASE_URL``); yield its port; stop
+    it afterwards. ``workers`` and ``threads`` override the configuration."""
     port = _free_port()
     env = {**os.environ, **(env or {}), "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    overrides = ["--workers", str(workers)] if workers else []
+    overrides += ["--threads", str(threads)] if threads else []
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and gunicorn
         [
             sys.executable,
             "-m",
             "gunicorn",
             "bench.wsgi:application",
+            "--config",
+            str(ROOT / "gunicorn.conf.py"),
             "--bind",
             f"{HOST}:{port}",
-            "--workers",
-            str(workers or os.cpu_count() or 2),
-            "--threads",
-            str(threads),
+            *overrides,
             "--log-level",
             "warning",
         ],

@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection
 from django.db.models import QuerySet, Sum
 from django.http import Http404
 
 from accounts.selectors import access_insuree_for_viewer
 from accounts.selectors import insuree_ids_by_identifier as accounts_insuree_ids
 from contributions.five_years import five_year_date
+from contributions.history import CONTRIBUTION_ROW_FIELDS
 from contributions.models import (
     BenefitPayment,
     ContributionRecord,
@@ -31,81 +31,9 @@ from contributions.months import month_format, month_range
 from contributions.pension import PensionInputs, pension_estimate
 from contributions.rates import EmployerTerms, RateBook
 
-CONTRIBUTION_ROW_FIELDS = (
-    "id",
-    "month",
-    "scheme",
-    "employer__code",
-    "employer__name",
-    "salary_base",
-    "employee_amount",
-    "employer_amount",
-    "state_subsidy",
-    "status",
-)
-HISTORY_COLUMNS = (
-    "r.id",
-    "r.month",
-    "r.scheme",
-    "e.code",
-    "e.name",
-    "r.salary_base",
-    "r.employee_amount",
-    "r.employer_amount",
-    "r.state_subsidy",
-    "r.status",
-)
-
 if TYPE_CHECKING:
     from accounts.models import Insuree
 SOCIAL_INSURANCE_SCHEMES = (Scheme.COMPULSORY_SI, Scheme.VOLUNTARY_SI)
-
-
-def contribution_page(
-    *,
-    insuree_id: int,
-    limit: int,
-    scheme: str | None = None,
-    month_from: date | None = None,
-    month_to: date | None = None,
-    employer_code: str | None = None,
-    position: tuple[date, int] | None = None,
-    backwards: bool = False,
-) -> list[tuple[Any, ...]]:
-    """One page of an insuree's history as tuples in ``HISTORY_COLUMNS`` order, newest first
-    on the unique key (month, id), after ``position`` (before it when ``backwards``, then
-    oldest first).
-
-    The hot path: one hand-written query, because compiling the ORM query costs about three
-    times the query itself. Only fixed fragments and table names are put into the text;
-    every value is a parameter.
-    """
-    adapt = connection.ops.adapt_datefield_value
-    where: list[str] = ["r.insuree_id = %s"]
-    params: list[Any] = [insuree_id]
-    for condition, value in (
-        ("r.scheme = %s", scheme),
-        ("r.month >= %s", adapt(month_from) if month_from else None),
-        ("r.month <= %s", adapt(month_to) if month_to else None),
-        ("e.code = %s", employer_code),
-    ):
-        if value:
-            where.append(condition)
-            params.append(value)
-    if position is not None:
-        op = ">" if backwards else "<"
-        where.append(f"(r.month {op} %s OR (r.month = %s AND r.id {op} %s))")
-        params.extend([adapt(position[0]), adapt(position[0]), position[1]])
-    order = "ASC" if backwards else "DESC"
-    sql = (
-        f"SELECT {', '.join(HISTORY_COLUMNS)} "  # noqa: S608 - fixed fragments only
-        f"FROM {ContributionRecord._meta.db_table} r "
-        f"LEFT JOIN {Employer._meta.db_table} e ON e.id = r.employer_id "
-        f"WHERE {' AND '.join(where)} ORDER BY r.month {order}, r.id {order} LIMIT %s"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit])
-        return cursor.fetchall()
 
 
 def benefit_list(*, insuree_id: int, kind: str | None = None) -> QuerySet[BenefitPayment]:

@@ -1,131 +1,18 @@
-"""Shapes of the contributions API. The history's hot path turns raw rows into plain
-dicts with ``contribution_row``; ``ContributionOutputSerializer`` declares the same shape for
-the OpenAPI schema (a test checks that the two agree)."""
+"""Shapes of the contributions API. The history's own (its rows and its query) live with the
+rest of the history in ``contributions.history``."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.fields import AsciiDateField, AsciiIntegerField
-from contributions.models import (
-    BenefitKind,
-    RecordStatus,
-    Scheme,
-    StatementCheck,
-    StatementState,
-)
-from contributions.months import month_format, month_parse
+from contributions.history import MONTH_HELP, InsureeQuerySerializer, MonthField
+from contributions.models import BenefitKind, Scheme, StatementCheck, StatementState
+from contributions.months import month_format
 from contributions.statements.codes import code_display
-
-MONTH_HELP = "YYYY-MM"
-EMPLOYER_CODE_MAX = 20
-SCHEMES = frozenset(Scheme.values)  # Django builds ``.values`` anew on every access
-
-
-class MonthField(serializers.CharField):
-    """A ``YYYY-MM`` query value, validated to the first day of that month."""
-
-    default_error_messages = {"invalid": "Enter a month as YYYY-MM."}
-
-    def to_internal_value(self, data: Any) -> Any:
-        parsed = month_parse(str(data))
-        if parsed is None:
-            self.fail("invalid")
-        return parsed
-
-
-class EmployerRefSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    name = serializers.CharField()
-
-
-class ContributionOutputSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    month = serializers.CharField(help_text=MONTH_HELP)
-    scheme = serializers.ChoiceField(choices=Scheme.choices)
-    employer = EmployerRefSerializer(allow_null=True, help_text="null when self-paid")
-    salary_base = serializers.IntegerField()
-    employee_amount = serializers.IntegerField()
-    employer_amount = serializers.IntegerField()
-    state_subsidy = serializers.IntegerField()
-    status = serializers.ChoiceField(choices=RecordStatus.choices)
-
-
-def contribution_row(row: tuple[Any, ...]) -> dict[str, Any]:
-    """A tuple of ``selectors.HISTORY_COLUMNS`` as the API shows it. The month comes as a
-    date (PostgreSQL) or as ISO text (SQLite through a raw cursor)."""
-    row_id, month, scheme, code, name, salary, employee, employer, state, status = row
-    return {
-        "id": row_id,
-        "month": (month if isinstance(month, str) else month.isoformat())[:7],
-        "scheme": scheme,
-        "employer": None if code is None else {"code": code, "name": name},
-        "salary_base": salary,
-        "employee_amount": employee,
-        "employer_amount": employer,
-        "state_subsidy": state,
-        "status": status,
-    }
-
-
-class InsureeQuerySerializer(serializers.Serializer):
-    insuree = serializers.UUIDField(
-        required=False, help_text="public id of a minor child in the household; default: self"
-    )
-
-
-class ContributionListQuerySerializer(InsureeQuerySerializer):
-    scheme = serializers.ChoiceField(choices=Scheme.choices, required=False)
-    from_ = MonthField(required=False, help_text=MONTH_HELP)
-    to = MonthField(required=False, help_text=MONTH_HELP)
-    employer = serializers.CharField(
-        required=False, max_length=EMPLOYER_CODE_MAX, help_text="employer code"
-    )
-
-    def get_fields(self) -> dict[str, serializers.Field]:
-        fields = super().get_fields()
-        return {"from": fields.pop("from_"), **fields}
-
-
-def history_query_parse(params: Any) -> dict[str, Any]:
-    """The history's query, checked as ``ContributionListQuerySerializer`` declares it, without
-    building a serializer per request (the hot path). Same field names and error shape."""
-    query: dict[str, Any] = {}
-    errors: dict[str, list[str]] = {}
-    scheme = params.get("scheme")
-    if scheme:
-        if scheme in SCHEMES:
-            query["scheme"] = scheme
-        else:
-            errors["scheme"] = [f'"{scheme}" is not a valid choice.']
-    for name in ("from", "to"):
-        if params.get(name):
-            month = month_parse(params[name])
-            if month is None:
-                errors[name] = [str(MonthField.default_error_messages["invalid"])]
-            query[name] = month
-    employer = params.get("employer")
-    if employer:
-        if len(employer) > EMPLOYER_CODE_MAX:
-            errors["employer"] = [
-                _("Ensure this field has no more than {max_length} characters.").format(
-                    max_length=EMPLOYER_CODE_MAX
-                )
-            ]
-        query["employer"] = employer
-    if params.get("insuree"):
-        try:
-            query["insuree"] = uuid.UUID(params["insuree"])
-        except ValueError:
-            errors["insuree"] = [_("Must be a valid UUID.")]
-    if errors:
-        raise serializers.ValidationError(errors)
-    return query
 
 
 class GapSerializer(serializers.Serializer):

@@ -1,11 +1,12 @@
 from django.urls import URLPattern, URLResolver, path
 
+from contributions import history
 from contributions.views import agency, citizen, statements
 
 app_name = "contributions"
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("contributions/", citizen.ContributionListApi.as_view(), name="contribution-list"),
+    path("contributions/", history.ContributionListApi.as_view(), name="contribution-list"),
     path(
         "contributions/summary",
         citizen.ContributionSummaryApi.as_view(),

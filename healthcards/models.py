@@ -247,8 +247,16 @@ class CardCase(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     card = models.ForeignKey(HealthCard, on_delete=models.CASCADE, related_name="cases")
     insuree_id = models.BigIntegerField(db_index=True)
+    # Scans are partitioned by insuree on PostgreSQL, so the database's key for a scan is
+    # (insuree_id, id): the constraint is the composite one added by migration 0004, not
+    # Django's on scan_id alone.
     scan = models.ForeignKey(
-        ScanEvent, on_delete=models.SET_NULL, null=True, blank=True, related_name="cases"
+        ScanEvent,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cases",
+        db_constraint=False,
     )
     kind = models.CharField(max_length=12, choices=CardCaseKind.choices)
     status = models.CharField(

@@ -21,6 +21,7 @@ from api.exceptions import ApplicationError
 from api.pagination import CursorPagination, PageNumberPagination
 from api.permissions import IsCitizen, IsClinicOperator, IsSupportStaff
 from api.renderers import PNGRenderer, SVGRenderer
+from api.replica import ReplicaReadsMixin
 from api.throttles import ScopedRateThrottle
 from healthcards.error_codes import HealthCardErrorCode
 from healthcards.keyring import keyring_published
@@ -142,7 +143,7 @@ class ScanCursorPagination(CursorPagination):
     ordering = ("-scanned_at", "-id")  # type: ignore[assignment]  # DRF accepts a tuple
 
 
-class HealthCardScanListApi(APIView):
+class HealthCardScanListApi(ReplicaReadsMixin, APIView):
     permission_classes = [IsCitizen]
     pagination_class = ScanCursorPagination
 

@@ -103,6 +103,16 @@ def _clear_locmem_cache() -> Iterator[None]:
     caches["default"].clear()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_revocation_set() -> Iterator[None]:
+    """Each test starts as a fresh process: the in-memory revocation set loads on first use."""
+    from accounts.revocation import revocations
+
+    revocations.forget()
+    yield
+    revocations.forget()
+
+
 @pytest.fixture
 def celery_redis_worker(redis_url):
     """A real Celery worker thread consuming from Redis; tasks are not eager inside."""

@@ -7,7 +7,6 @@ from typing import Any
 from uuid import UUID
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,9 +18,10 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 from rest_framework_simplejwt.utils import datetime_from_epoch
 
-from accounts.authentication import revoked_sid_key
+from accounts.authentication import SESSION_CLAIM, session_claims
 from accounts.error_codes import AccountsErrorCode
 from accounts.models import Session, User
+from accounts.revocation import revocations_publish
 from accounts.services.audit import audit_event_record
 from api.error_codes import ErrorCode
 from api.exceptions import ApplicationError
@@ -30,16 +30,13 @@ from notifications.services import devices_deactivate_for_sessions
 TokenPair = dict[str, str]
 
 
-def _revocation_ttl() -> int:
-    lifetime: timedelta = jwt_settings.ACCESS_TOKEN_LIFETIME
-    return int(lifetime.total_seconds()) + 60
-
-
 def token_pair_issue(*, user: User, session: Session) -> TokenPair:
     """A new refresh token (recorded as outstanding) and its access token, both with ``sid``."""
     refresh = RefreshToken()
     refresh[jwt_settings.USER_ID_CLAIM] = str(user.pk)
-    refresh["sid"] = str(session.pk)
+    refresh[SESSION_CLAIM] = str(session.pk)
+    for claim, value in session_claims(user).items():
+        refresh[claim] = value
     OutstandingToken.objects.create(
         user=user,
         jti=refresh[jwt_settings.JTI_CLAIM],
@@ -69,15 +66,15 @@ def session_start(
 
 def sessions_revoke(*, sessions: Any, reason: str) -> int:
     """Revoke the given active sessions (a queryset) and deactivate the push devices they
-    registered. Their access tokens stop at once: the "revoked sid" cache keys are written
-    when the transaction commits."""
+    registered. The rows decide; once the transaction commits, this process refuses their
+    access tokens at once and every other one within ``ACCOUNTS_REVOCATION_REFRESH_SECONDS``
+    (``accounts.revocation``)."""
     ids = list(sessions.filter(revoked_at__isnull=True).values_list("pk", flat=True))
     if not ids:
         return 0
     Session.objects.filter(pk__in=ids).update(revoked_at=timezone.now(), revoked_reason=reason)
     devices_deactivate_for_sessions(session_ids=ids, reason=reason)  # no push after logout
-    keys = {revoked_sid_key(sid): 1 for sid in ids}
-    transaction.on_commit(lambda: cache.set_many(keys, _revocation_ttl()))
+    transaction.on_commit(lambda: revocations_publish(str(sid) for sid in ids))
     return len(ids)
 
 

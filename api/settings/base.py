@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "api.replica.ReadYourWritesMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -124,6 +125,17 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A streaming replica for citizen reads (api/replica.py): read-only views of a user who has not
+# written for DATABASE_REPLICA_STICKY_SECONDS read from it; everything else uses "default".
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=CONN_MAX_AGE, conn_health_checks=CONN_HEALTH_CHECKS
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["api.replica.ReplicaRouter"]
+DATABASE_REPLICA_READS = bool(DATABASE_REPLICA_URL)
+DATABASE_REPLICA_STICKY_SECONDS = env_int("DATABASE_REPLICA_STICKY_SECONDS", 10)
 
 # --- Cache, Redis, Celery -------------------------------------------------------------------
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -160,8 +172,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {}
 
 # --- Auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
+# Argon2id, 19 MiB, 2 passes, 1 lane: OWASP's recommendation (accounts/hashers.py says why).
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "accounts.hashers.Argon2idPasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -320,6 +333,14 @@ ACCOUNTS_OTP_DAILY_CAP_PER_IP = env_int("ACCOUNTS_OTP_DAILY_CAP_PER_IP", 50)
 # A rotated refresh token presented again after this grace revokes its whole session; within
 # it (two requests of one app racing), the late one is refused without revoking anything.
 ACCOUNTS_REFRESH_REUSE_GRACE_SECONDS = env_int("ACCOUNTS_REFRESH_REUSE_GRACE_SECONDS", 10)
+# Revoked sessions: each process keeps the ids revoked within the access-token lifetime in
+# memory, checks the shared cache's version stamp at most this often (seconds; also the longest
+# a revocation takes to reach another process) and reloads from the database when it moved, is
+# missing or unreadable, and at least every RELOAD seconds whatever the stamp says.
+ACCOUNTS_REVOCATION_REFRESH_SECONDS = float(
+    os.environ.get("ACCOUNTS_REVOCATION_REFRESH_SECONDS", "1")
+)
+ACCOUNTS_REVOCATION_RELOAD_SECONDS = env_int("ACCOUNTS_REVOCATION_RELOAD_SECONDS", 30)
 # Revoked sessions are kept this long for the record, then pruned.
 ACCOUNTS_SESSION_RETENTION_DAYS = env_int("ACCOUNTS_SESSION_RETENTION_DAYS", 30)
 # A phone change takes effect this long after its approval.

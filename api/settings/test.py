@@ -1,7 +1,7 @@
 """Test settings: fast hashing, in-memory side channels, and whatever DATABASE_URL says."""
 
 from .base import *  # noqa: F403
-from .base import CACHES, REST_FRAMEWORK
+from .base import CACHES, DATABASES, REST_FRAMEWORK
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed only; prod is Argon2
@@ -23,3 +23,7 @@ LANGUAGE_CODE = "en"
 # healthcards: tests point HEALTHCARD_SIGNING_KEY_FILE at their tmp_path (tests/healthcards).
 HEALTHCARD_SIGNING_KEY = ""
 HEALTHCARD_SIGNING_KEY_AUTOCREATE = True
+# A replica alias mirroring the test database, so the router can be tested (tests/api/
+# test_replica.py turns replica reads on); off for every other test.
+DATABASES = {**DATABASES, "replica": {**DATABASES["default"], "TEST": {"MIRROR": "default"}}}
+DATABASE_REPLICA_READS = False

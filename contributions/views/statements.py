@@ -27,6 +27,7 @@ from api.renderers import CSVRenderer, PDFRenderer
 from api.throttles import IPScopedRateThrottle
 from contributions import selectors, services
 from contributions.error_codes import ContributionErrorCode
+from contributions.history import CURSOR_PARAMETERS, insuree_for_request
 from contributions.months import month_format
 from contributions.serializers import (
     InsureeQuerySerializer,
@@ -39,7 +40,6 @@ from contributions.statements.codes import code_display, code_normalise
 from contributions.statements.csv_file import statement_csv
 from contributions.statements.labels import LANGUAGES
 from contributions.statements.pdf import statement_pdf
-from contributions.views.citizen import CURSOR_PARAMETERS, insuree_for_request
 
 
 def _client_ip(request: Request) -> str | None:

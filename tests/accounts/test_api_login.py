@@ -177,7 +177,7 @@ def test_seeded_demo_logins_work_through_the_api(api_client):
 def test_argon2_is_the_production_hasher():
     from api.settings import base
 
-    assert base.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
+    assert base.PASSWORD_HASHERS[0] == "accounts.hashers.Argon2idPasswordHasher"
 
 
 def test_failed_login_audit_never_stores_what_was_typed_in_full(api_client, citizen_user):

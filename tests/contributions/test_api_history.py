@@ -229,7 +229,7 @@ def test_history_uses_a_fixed_number_of_queries(
 def test_the_fast_query_parser_agrees_with_the_declared_serializer(params):
     from rest_framework.exceptions import ValidationError
 
-    from contributions.serializers import ContributionListQuerySerializer, history_query_parse
+    from contributions.history import ContributionListQuerySerializer, history_query_parse
 
     declared = ContributionListQuerySerializer(data=params)
     declared_ok = declared.is_valid()

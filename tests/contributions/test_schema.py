@@ -8,7 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from contributions.serializers import ContributionOutputSerializer
+from contributions.history import ContributionOutputSerializer
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +52,31 @@ def test_history_rows_have_exactly_the_declared_fields(citizen_client, citizen, 
 
 def api_client_schema(client):
     return client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+
+def test_the_history_schema_comes_from_the_one_history_module(api_client):
+    """Rows, columns and query parameters of the history have one definition each."""
+    from contributions.history import (
+        CONTRIBUTION_ROW_FIELDS,
+        HISTORY_COLUMNS,
+        ROW_FIELDS,
+        ROW_SOURCES,
+        ContributionListQuerySerializer,
+    )
+
+    schema = api_client_schema(api_client)
+    component = schema["components"]["schemas"]["ContributionOutput"]
+    operation = schema["paths"]["/api/v1/contributions/"]["get"]
+    declared_params = {p["name"] for p in operation["parameters"]}
+
+    assert tuple(component["properties"]) == ROW_FIELDS
+    assert set(component["required"]) == set(ROW_FIELDS)
+    assert "description" not in component
+    assert set(ContributionListQuerySerializer().fields) | {"cursor", "page_size"} == (
+        declared_params
+    )
+    assert (
+        len(HISTORY_COLUMNS)
+        == len(CONTRIBUTION_ROW_FIELDS)
+        == sum(len(sources) for sources in ROW_SOURCES.values())
+    )
