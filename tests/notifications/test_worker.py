@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from django.db import transaction
+from django.db import OperationalError, transaction
 
 from notifications.models import Delivery, DeliveryStatus
 from notifications.services import Kind, notification_send
@@ -17,10 +17,15 @@ BENEFIT = {"benefit_id": 7, "amount": 2_500_000, "paid_on": "2026-11-05"}
 
 
 def _wait_for(condition, timeout: float = 20) -> bool:
+    """Poll while the worker writes. SQLite's shared-cache test database answers "table is
+    locked" (no busy timeout applies) when a read meets the worker's write: read again."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if condition():
-            return True
+        try:
+            if condition():
+                return True
+        except OperationalError:
+            pass
         time.sleep(0.1)
     return False
 
@@ -43,7 +48,7 @@ def test_a_worker_sends_after_commit_and_the_beat_task_resends_what_was_never_en
     with transaction.atomic():
         notification_send(user_id=second.user_id, kind=Kind.BENEFIT_PAID, data=BENEFIT)
         transaction.get_connection().run_on_commit.clear()  # the process "dies" here
-    assert Delivery.objects.get(device=second).status == DeliveryStatus.PENDING
+    assert _wait_for(lambda: Delivery.objects.get(device=second).status == DeliveryStatus.PENDING)
 
     # When the periodic task runs on the worker after the re-send delay
     make_due(status=DeliveryStatus.PENDING)
