@@ -8,20 +8,33 @@ import uuid
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.exceptions import ErrorDetail
 
-from contributions.models import BenefitKind, RecordStatus, Scheme
+from contributions.models import (
+    BenefitKind,
+    BenefitStatus,
+    DeclarationStatus,
+    ImportJobStatus,
+    PaymentMethod,
+    RecordStatus,
+    Scheme,
+)
 from contributions.months import month_parse
 
 MONTH_HELP = "YYYY-MM"
+MONTH_PATTERN = r"^(19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0-2])$"
 EMPLOYER_CODE_MAX = 20
 SCHEMES = frozenset(Scheme.values)  # Django builds ``.values`` anew on every access
 
 
+@extend_schema_field({"type": "string", "pattern": MONTH_PATTERN, "example": "2024-07"})
 class MonthField(serializers.CharField):
-    """A ``YYYY-MM`` query value, validated to the first day of that month."""
+    """A ``YYYY-MM`` month: a query value is validated to the first day of that month."""
 
-    default_error_messages = {"invalid": "Enter a month as YYYY-MM."}
+    default_error_messages = {"invalid": gettext_lazy("Enter a month as YYYY-MM.")}
 
     def to_internal_value(self, data: Any) -> Any:
         parsed = month_parse(str(data))
@@ -37,7 +50,7 @@ class EmployerRefSerializer(serializers.Serializer):
 
 class ContributionOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    month = serializers.CharField(help_text=MONTH_HELP)
+    month = MonthField(help_text=MONTH_HELP)
     scheme = serializers.ChoiceField(choices=Scheme.choices)
     employer = EmployerRefSerializer(allow_null=True, help_text="null when self-paid")
     salary_base = serializers.IntegerField()
@@ -93,7 +106,9 @@ def history_query_parse(params: Any) -> dict[str, Any]:
         if scheme in SCHEMES:
             query["scheme"] = scheme
         else:
-            errors["scheme"] = [f'"{scheme}" is not a valid choice.']
+            errors["scheme"] = [
+                ErrorDetail(_('"{input}" is not a valid choice.').format(input=scheme), "invalid")
+            ]
     for name in ("from", "to"):
         if params.get(name):
             month = month_parse(params[name])
@@ -103,11 +118,10 @@ def history_query_parse(params: Any) -> dict[str, Any]:
     employer = params.get("employer")
     if employer:
         if len(employer) > EMPLOYER_CODE_MAX:
-            errors["employer"] = [
-                _("Ensure this field has no more than {max_length} characters.").format(
-                    max_length=EMPLOYER_CODE_MAX
-                )
-            ]
+            message = _("Ensure this field has no more than {max_length} characters.").format(
+                max_length=EMPLOYER_CODE_MAX
+            )
+            errors["employer"] = [ErrorDetail(message, "max_length")]
         query["employer"] = employer
     if params.get("insuree"):
         try:
@@ -120,8 +134,8 @@ def history_query_parse(params: Any) -> dict[str, Any]:
 
 
 class GapSerializer(serializers.Serializer):
-    from_ = serializers.CharField(help_text=MONTH_HELP)
-    to = serializers.CharField(help_text=MONTH_HELP)
+    from_ = MonthField(help_text=MONTH_HELP)
+    to = MonthField(help_text=MONTH_HELP)
     months = serializers.IntegerField()
 
     def get_fields(self) -> dict[str, serializers.Field]:
@@ -132,8 +146,8 @@ class GapSerializer(serializers.Serializer):
 class SchemeSummarySerializer(serializers.Serializer):
     scheme = serializers.ChoiceField(choices=Scheme.choices)
     months_contributed = serializers.IntegerField()
-    first_month = serializers.CharField(allow_null=True, help_text=MONTH_HELP)
-    last_month = serializers.CharField(allow_null=True, help_text=MONTH_HELP)
+    first_month = MonthField(allow_null=True, help_text=MONTH_HELP)
+    last_month = MonthField(allow_null=True, help_text=MONTH_HELP)
     employee_total = serializers.IntegerField()
     employer_total = serializers.IntegerField()
     state_total = serializers.IntegerField()
@@ -157,7 +171,12 @@ class ContributionSummaryOutputSerializer(serializers.Serializer):
 
 
 class StatementQuerySerializer(InsureeQuerySerializer):
-    format = serializers.ChoiceField(choices=["pdf", "csv"], default="pdf")
+    format = serializers.ChoiceField(
+        choices=["pdf", "csv"],
+        required=False,
+        help_text="pdf or csv; wins over `Accept` (`application/pdf`, `text/csv`). "
+        "Without either: pdf.",
+    )
     from_ = MonthField(required=False, help_text=MONTH_HELP)
     to = MonthField(required=False, help_text=MONTH_HELP)
 
@@ -172,14 +191,14 @@ class BenefitListQuerySerializer(InsureeQuerySerializer):
 
 class BenefitOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=BenefitKind.choices)
     period_from = serializers.DateField()
     period_to = serializers.DateField()
     amount = serializers.IntegerField()
     paid_on = serializers.DateField()
-    method = serializers.CharField()
+    method = serializers.ChoiceField(choices=PaymentMethod.choices)
     decision_number = serializers.CharField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=BenefitStatus.choices)
 
 
 class ImportQuerySerializer(serializers.Serializer):
@@ -205,7 +224,7 @@ class RowErrorSerializer(serializers.Serializer):
 
 class DeclarationOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=DeclarationStatus.choices)
     file_name = serializers.CharField()
     file_sha256 = serializers.CharField()
     rows_total = serializers.IntegerField()
@@ -274,7 +293,7 @@ class ImportJobErrorSerializer(serializers.Serializer):
 
 class ImportJobOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
-    status = serializers.CharField(help_text="queued, running, done or failed")
+    status = serializers.ChoiceField(choices=ImportJobStatus.choices)
     file_name = serializers.CharField()
     created_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)

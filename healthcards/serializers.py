@@ -10,8 +10,18 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.selectors import GENDERS, VIEWER_RELATIONS
 from healthcards.beneficiaries import coverage_text
-from healthcards.models import CardStatus, HealthCard, ScanResult
+from healthcards.models import CardCaseStatus, CardStatus, HealthCard, ScanResult
+
+CARD_NUMBER_PATTERN = r"^[A-Z]{2}[1-5][0-9]{2}[0-9]{10}$"
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": CARD_NUMBER_PATTERN, "example": "DN4010123456789"}
+)
+class CardNumberField(serializers.CharField):
+    """A health-insurance card number: group, benefit level, province, social insurance number."""
 
 
 class StrictCharField(serializers.CharField):
@@ -32,10 +42,12 @@ class HealthCardOutputSerializer(serializers.Serializer):
     """``instance`` is a CardView (card + relation to the viewer)."""
 
     id = serializers.UUIDField(source="card.id")
-    card_number = serializers.CharField(source="card.card_number")
+    card_number = CardNumberField(source="card.card_number")
     holder_name = serializers.CharField(source="card.insuree.full_name")
     holder_id = serializers.UUIDField(source="card.insuree.public_id")
-    relation = serializers.CharField()
+    relation = serializers.ChoiceField(
+        choices=VIEWER_RELATIONS, help_text="Relation to the viewer."
+    )
     beneficiary_group = serializers.CharField(source="card.beneficiary_group")
     benefit_level = serializers.IntegerField(source="card.benefit_level")
     coverage_percent = serializers.IntegerField(source="card.coverage_percent")
@@ -79,10 +91,10 @@ class VerifyInputSerializer(serializers.Serializer):
 
 
 class VerifiedCardSerializer(serializers.Serializer):
-    card_number = serializers.CharField()
+    card_number = CardNumberField()
     full_name = serializers.CharField(source="insuree.full_name")
     date_of_birth = serializers.DateField(source="insuree.date_of_birth")
-    gender = serializers.CharField(source="insuree.gender")
+    gender = serializers.ChoiceField(choices=GENDERS, source="insuree.gender")
     benefit_level = serializers.IntegerField()
     coverage_percent = serializers.IntegerField()
     registered_facility = FacilityRefSerializer()
@@ -113,8 +125,8 @@ class NotMeInputSerializer(serializers.Serializer):
 class CardCaseOutputSerializer(serializers.Serializer):
     case_id = serializers.UUIDField(source="id")
     card_id = serializers.UUIDField()
-    card_status = serializers.CharField(source="card.status")
-    status = serializers.CharField()
+    card_status = serializers.ChoiceField(choices=CardStatus.choices, source="card.status")
+    status = serializers.ChoiceField(choices=CardCaseStatus.choices)
 
 
 class ReinstateInputSerializer(serializers.Serializer):
@@ -123,18 +135,5 @@ class ReinstateInputSerializer(serializers.Serializer):
 
 class ReinstateOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
-    card_number = serializers.CharField()
-    status = serializers.CharField()
-
-
-class HealthCardPageSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
-    results = HealthCardOutputSerializer(many=True)
-
-
-class ScanPageSerializer(serializers.Serializer):
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
-    results = ScanOutputSerializer(many=True)
+    card_number = CardNumberField()
+    status = serializers.ChoiceField(choices=CardStatus.choices)

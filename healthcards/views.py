@@ -16,6 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.caching import ETagMixin
 from api.exceptions import ApplicationError
 from api.pagination import CursorPagination, PageNumberPagination
 from api.permissions import IsCitizen, IsClinicOperator, IsSupportStaff
@@ -34,13 +35,11 @@ from healthcards.selectors import (
 from healthcards.serializers import (
     CardCaseOutputSerializer,
     HealthCardOutputSerializer,
-    HealthCardPageSerializer,
     NotMeInputSerializer,
     QrOutputSerializer,
     ReinstateInputSerializer,
     ReinstateOutputSerializer,
     ScanOutputSerializer,
-    ScanPageSerializer,
     VerifyInputSerializer,
     VerifyOutputSerializer,
 )
@@ -55,22 +54,18 @@ def _client_ip(request: Request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-class HealthCardListApi(APIView):
+class HealthCardListApi(ETagMixin):
     permission_classes = [IsCitizen]
     pagination_class = PageNumberPagination
 
     @extend_schema(
         tags=TAGS,
-        responses=HealthCardPageSerializer,
-        parameters=[
-            OpenApiParameter("page", int, required=False),
-            OpenApiParameter("page_size", int, required=False),
-        ],
+        responses=HealthCardOutputSerializer(many=True),
         summary="The citizen's cards and their minor children's",
     )
     def get(self, request: Request) -> Response:
         views = healthcard_list_for_viewer(user=request.user)
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(views, request, view=self)
         context = {"today": timezone.localdate()}
         return paginator.get_paginated_response(
@@ -129,15 +124,11 @@ class HealthCardScanListApi(APIView):
     @extend_schema(
         tags=TAGS,
         summary="Every scan of the card, newest first",
-        responses=ScanPageSerializer,
-        parameters=[
-            OpenApiParameter("cursor", str, required=False),
-            OpenApiParameter("page_size", int, required=False),
-        ],
+        responses=ScanOutputSerializer(many=True),
     )
     def get(self, request: Request, card_id: str) -> Response:
         card = access_healthcard_by_id(user=request.user, card_id=card_id)
-        paginator = ScanCursorPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(scan_list_for_card(card=card), request, view=self)
         return paginator.get_paginated_response(ScanOutputSerializer(page, many=True).data)
 

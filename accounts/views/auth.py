@@ -80,7 +80,7 @@ class RegisterVerifyApi(_PublicApi):
             challenge_id=data.validated_data["challenge_id"],
             otp=data.validated_data["otp"],
             password=data.validated_data["password"],
-            device_name=data.validated_data["device_name"],
+            device_name=data.validated_data.get("device_name", ""),
             ip=client_ip(request),
             user_agent=client_user_agent(request),
         )
@@ -102,8 +102,8 @@ class TokenObtainApi(_PublicApi):
         tokens = login_attempt(
             username=data.validated_data["username"],
             password=data.validated_data["password"],
-            otp=data.validated_data["otp"],
-            device_name=data.validated_data["device_name"],
+            otp=data.validated_data.get("otp", ""),
+            device_name=data.validated_data.get("device_name", ""),
             ip=client_ip(request),
             user_agent=client_user_agent(request),
         )

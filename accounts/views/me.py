@@ -50,6 +50,7 @@ class SessionPagination(CursorPagination):
 
 class MeSessionListApi(APIView):
     permission_classes = [IsAuthenticated]
+    pagination_class = SessionPagination
 
     @extend_schema(
         tags=TAG,
@@ -57,7 +58,7 @@ class MeSessionListApi(APIView):
         summary="My signed-in devices",
     )
     def get(self, request: Request) -> Response:
-        paginator = SessionPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(
             session_list_for_user(user=request.user),  # type: ignore[arg-type]
             request,
@@ -148,7 +149,7 @@ class MePhoneChangeCancelApi(APIView):
         change = phone_change_cancel(
             acting_user=request.user,  # type: ignore[arg-type]
             change=change,
-            reason=data.validated_data["reason"],
+            reason=data.validated_data.get("reason", ""),
             ip=client_ip(request),
         )
         return Response(CitizenPhoneChangeOutputSerializer(change).data)

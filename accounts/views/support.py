@@ -46,6 +46,8 @@ class _SupportApi(APIView):
 
 
 class SupportAccountSearchApi(_SupportApi):
+    pagination_class = PageNumberPagination
+
     @extend_schema(
         tags=TAG,
         parameters=[
@@ -57,7 +59,7 @@ class SupportAccountSearchApi(_SupportApi):
         summary="Find a citizen's account",
     )
     def get(self, request: Request) -> Response:
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(
             support_account_search(query=request.query_params.get("q", "")), request, view=self
         )
@@ -157,13 +159,15 @@ class PhoneChangePagination(CursorPagination):
 
 
 class SupportPhoneChangeListApi(_SupportApi):
+    pagination_class = PhoneChangePagination
+
     @extend_schema(
         tags=TAG,
         responses={200: PhoneChangeOutputSerializer(many=True)},
         summary="Phone changes still pending (requested or in cooling-off)",
     )
     def get(self, request: Request) -> Response:
-        paginator = PhoneChangePagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(phone_change_list(pending=True), request, view=self)
         return paginator.get_paginated_response(PhoneChangeOutputSerializer(page, many=True).data)
 
@@ -213,6 +217,8 @@ class AuditPagination(CursorPagination):
 
 
 class SupportAuditListApi(_SupportApi):
+    pagination_class = AuditPagination
+
     @extend_schema(
         tags=TAG,
         parameters=[
@@ -222,7 +228,7 @@ class SupportAuditListApi(_SupportApi):
         summary="The audit log, newest first",
     )
     def get(self, request: Request) -> Response:
-        paginator = AuditPagination()
+        paginator = self.pagination_class()
         events = audit_event_list(target_user_id=request.query_params.get("target_user"))
         page = paginator.paginate_queryset(events, request, view=self)
         return paginator.get_paginated_response(AuditEventOutputSerializer(page, many=True).data)

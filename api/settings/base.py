@@ -70,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "api.problem_middleware.ProblemFallbackMiddleware",
+    "api.caching.PrivateNoStoreMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -189,7 +191,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.ProblemAutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.problem_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": [
         "api.throttles.UserRateThrottle",
@@ -246,6 +248,14 @@ SPECTACULAR_SETTINGS = {
         "BenefitStatusEnum": "contributions.models.BenefitStatus",
         "DeclarationStatusEnum": "contributions.models.DeclarationStatus",
         "ImportJobStatusEnum": "contributions.models.ImportJobStatus",
+        "PhoneChangeStatusEnum": "accounts.serializers.PHONE_CHANGE_STATUSES",
+        "RelationEnum": "accounts.selectors.VIEWER_RELATIONS",
+        "GenderEnum": "accounts.models.Gender",
+        "RoleEnum": "api.roles.Role",
+        "SchemeEnum": "contributions.models.Scheme",
+        "BenefitKindEnum": "contributions.models.BenefitKind",
+        "PaymentMethodEnum": "contributions.models.PaymentMethod",
+        "ScanResultEnum": "healthcards.models.ScanResult",
     },
 }
 

@@ -7,8 +7,7 @@ from typing import Any
 import orjson
 from django.http import HttpResponse
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.pagination import CursorPagination as DRFCursorPagination
 from rest_framework.request import Request
@@ -16,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.selectors import access_insuree_for_viewer
+from api.caching import ETagMixin
 from api.pagination import CursorPagination
 from api.permissions import IsCitizen
 from contributions import selectors
@@ -33,11 +33,6 @@ from contributions.serializers import (
     contribution_row,
     history_query_parse,
 )
-
-CURSOR_PARAMETERS = [
-    OpenApiParameter("cursor", OpenApiTypes.STR, description="from `next` or `previous`"),
-    OpenApiParameter("page_size", OpenApiTypes.INT, description="1 to 200, default 50"),
-]
 
 
 def _validated(serializer_class: type[serializers.Serializer], request: Request) -> Any:
@@ -62,14 +57,14 @@ def insuree_for_request(request: Request, query: dict[str, Any]) -> Any:
     )
 
 
-class ContributionListApi(APIView):
+class ContributionListApi(ETagMixin):
     permission_classes = [IsCitizen]
     renderer_classes = [ORJSONRenderer]
     pagination_class = MonthIdCursorPagination  # read by the schema generator
 
     @extend_schema(
         operation_id="contributions_list",
-        parameters=[ContributionListQuerySerializer, *CURSOR_PARAMETERS],
+        parameters=[ContributionListQuerySerializer],
         responses={200: ContributionOutputSerializer(many=True)},
     )
     def get(self, request: Request) -> HttpResponse:
@@ -96,7 +91,7 @@ class ContributionListApi(APIView):
         return HttpResponse(orjson.dumps(body), content_type=ORJSONRenderer.media_type)
 
 
-class ContributionSummaryApi(APIView):
+class ContributionSummaryApi(ETagMixin):
     permission_classes = [IsCitizen]
 
     @extend_schema(
@@ -120,7 +115,7 @@ class BenefitListApi(APIView):
 
     @extend_schema(
         operation_id="benefits_list",
-        parameters=[BenefitListQuerySerializer, *CURSOR_PARAMETERS],
+        parameters=[BenefitListQuerySerializer],
         responses={200: BenefitOutputSerializer(many=True)},
     )
     def get(self, request: Request) -> Response:

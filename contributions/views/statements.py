@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404, HttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.views import APIView
@@ -38,7 +40,17 @@ class ContributionStatementApi(APIView):
     @extend_schema(
         operation_id="contributions_statement",
         description="The records of a period as CSV (UTF-8 with BOM) or PDF (a page per year).",
-        parameters=[StatementQuerySerializer],
+        parameters=[
+            StatementQuerySerializer,
+            OpenApiParameter(
+                "Content-Disposition",
+                OpenApiTypes.STR,
+                OpenApiParameter.HEADER,
+                response=[200],
+                required=True,
+                description='`attachment; filename="statement-<number>[-<from>][-<to>].<pdf|csv>"`',
+            ),
+        ],
         responses={
             (200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY, "one page per year"),
             (200, "text/csv"): OpenApiResponse(OpenApiTypes.STR, "UTF-8 with BOM"),
@@ -60,13 +72,21 @@ class ContributionStatementApi(APIView):
             month_to=params.get("to"),
             issued_on=timezone.localdate(),
         )
-        kind = params["format"]
+        kind = _statement_kind(request, params)
         body = statement_pdf(header, rows) if kind == "pdf" else statement_csv(header, rows)
         content_type = "application/pdf" if kind == "pdf" else "text/csv; charset=utf-8"
         response = HttpResponse(body, content_type=content_type)
         name = _file_name(header, kind)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
+
+
+def _statement_kind(request: Request, params: dict[str, Any]) -> str:
+    """``?format=`` first, then the negotiated ``Accept`` (``text/csv``, ``application/pdf``)."""
+    if params.get("format"):
+        return str(params["format"])
+    negotiated = getattr(request.accepted_renderer, "format", None)
+    return "csv" if negotiated == "csv" else "pdf"
 
 
 def _file_name(header: StatementHeader, kind: str) -> str:
