@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import permissions, serializers
 
 from api.caching import ETagMixin
@@ -65,6 +66,12 @@ IF_NONE_MATCH = {
 }
 
 _OPEN_PERMISSIONS = (permissions.AllowAny, permissions.IsAuthenticated)
+
+
+def problem(description: str) -> OpenApiResponse:
+    """A business error a view answers (``responses={409: problem("`code`: ...")}``): it is
+    documented as ``application/problem+json`` with the ``Problem`` component."""
+    return OpenApiResponse(description=description)
 
 
 class ProblemFieldErrorSerializer(serializers.Serializer):
@@ -184,7 +191,7 @@ class ProblemAutoSchema(AutoSchema):
             description = response.get("description") or ERROR_DESCRIPTIONS.get(status, "")
             response.clear()
             response.update(_problem_response(description))
-            if status == "429":
+            if status in ("423", "429"):
                 response["headers"] = dict(RETRY_AFTER_HEADER)
 
     def _add_validators(self, operation: dict[str, Any]) -> None:

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import renderers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -21,6 +21,7 @@ from api.exceptions import ApplicationError
 from api.pagination import CursorPagination, PageNumberPagination
 from api.permissions import IsCitizen, IsClinicOperator, IsSupportStaff
 from api.renderers import PNGRenderer, SVGRenderer
+from api.schema import problem
 from api.throttles import ScopedRateThrottle
 from healthcards.error_codes import HealthCardErrorCode
 from healthcards.keyring import keyring_published
@@ -96,7 +97,10 @@ class HealthCardQrApi(APIView):
             (200, "application/json"): QrOutputSerializer,
             (200, "image/png"): OpenApiTypes.BINARY,
             (200, "image/svg+xml"): OpenApiTypes.STR,
-            409: OpenApiResponse(description="card_suspended, card_revoked or card_expired"),
+            409: problem("`card_suspended`, `card_revoked` or `card_expired`."),
+            503: problem(
+                "`signing_key_unavailable`: no QR can be signed right now; try again later."
+            ),
         },
     )
     def get(self, request: Request, card_id: str) -> Response:
@@ -140,7 +144,10 @@ class HealthCardScanNotMeApi(APIView):
         tags=TAGS,
         summary="Report a scan that was not the holder: suspends the card's QR",
         request=NotMeInputSerializer,
-        responses={201: CardCaseOutputSerializer},
+        responses={
+            201: CardCaseOutputSerializer,
+            409: problem("`scan_already_reported`."),
+        },
     )
     def post(self, request: Request, card_id: str, scan_id: str) -> Response:
         data = NotMeInputSerializer(data=request.data)
@@ -166,7 +173,10 @@ class SupportCardReinstateApi(APIView):
         tags=["support"],
         summary="Clear a card's suspension (reason required, audited)",
         request=ReinstateInputSerializer,
-        responses={200: ReinstateOutputSerializer},
+        responses={
+            200: ReinstateOutputSerializer,
+            409: problem("`card_not_suspended`."),
+        },
     )
     def post(self, request: Request, card_id: str) -> Response:
         data = ReinstateInputSerializer(data=request.data)
@@ -190,7 +200,10 @@ class ClinicVerifyApi(APIView):
         tags=["clinic"],
         summary="Verify a scanned QR (signed token or paper card text)",
         request=VerifyInputSerializer,
-        responses={200: VerifyOutputSerializer},
+        responses={
+            200: VerifyOutputSerializer,
+            403: problem("`permission_denied`, or `clinic_without_facility`."),
+        },
     )
     def post(self, request: Request) -> Response:
         data = VerifyInputSerializer(data=request.data)

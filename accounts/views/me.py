@@ -32,6 +32,7 @@ from accounts.services.support import phone_change_cancel
 from accounts.views.client import client_ip, client_session_id
 from api.pagination import CursorPagination
 from api.permissions import IsCitizen
+from api.schema import problem
 
 TAG = ["me"]
 
@@ -139,7 +140,10 @@ class MePhoneChangeCancelApi(APIView):
     @extend_schema(
         tags=TAG,
         request=CancelInputSerializer,
-        responses={200: CitizenPhoneChangeOutputSerializer},
+        responses={
+            200: CitizenPhoneChangeOutputSerializer,
+            409: problem("`phone_change_not_pending`."),
+        },
         summary="Cancel a change of my phone number before it takes effect",
     )
     def post(self, request: Request, change_id: str) -> Response:

@@ -36,6 +36,7 @@ from accounts.services.support import (
 from accounts.views.client import client_ip
 from api.pagination import CursorPagination, PageNumberPagination
 from api.permissions import IsSupportStaff
+from api.schema import problem
 
 TAG = ["support"]
 
@@ -94,7 +95,10 @@ class SupportAccountResetApi(_SupportApi):
     @extend_schema(
         tags=TAG,
         request=ReasonInputSerializer,
-        responses={200: SupportActionOutputSerializer},
+        responses={
+            200: SupportActionOutputSerializer,
+            409: problem("`insuree_not_found`: no phone on file to send a code to."),
+        },
         summary="Reset: end every session, disable the password, send a reset code by SMS",
     )
     def post(self, request: Request, account_id: str) -> Response:
@@ -136,7 +140,10 @@ class SupportAccountChangePhoneApi(_SupportApi):
     @extend_schema(
         tags=TAG,
         request=PhoneChangeInputSerializer,
-        responses={201: PhoneChangeOutputSerializer},
+        responses={
+            201: PhoneChangeOutputSerializer,
+            409: problem("`insuree_not_found`, `phone_unchanged` or `phone_change_pending`."),
+        },
         summary="Request a phone change (another staff member approves it; cooling-off)",
     )
     def post(self, request: Request, account_id: str) -> Response:
@@ -176,7 +183,11 @@ class SupportPhoneChangeApproveApi(_SupportApi):
     @extend_schema(
         tags=TAG,
         request=ReasonInputSerializer,
-        responses={200: PhoneChangeOutputSerializer},
+        responses={
+            200: PhoneChangeOutputSerializer,
+            403: problem("`permission_denied`, or `phone_change_same_person`."),
+            409: problem("`phone_change_not_pending`."),
+        },
         summary="Approve a phone change requested by someone else",
     )
     def post(self, request: Request, change_id: str) -> Response:
@@ -196,7 +207,10 @@ class SupportPhoneChangeCancelApi(_SupportApi):
     @extend_schema(
         tags=TAG,
         request=ReasonInputSerializer,
-        responses={200: PhoneChangeOutputSerializer},
+        responses={
+            200: PhoneChangeOutputSerializer,
+            409: problem("`phone_change_not_pending`."),
+        },
         summary="Cancel a pending phone change",
     )
     def post(self, request: Request, change_id: str) -> Response:
