@@ -74,6 +74,20 @@ class HealthCardListApi(ETagMixin):
         )
 
 
+QR_EXPIRES_HEADER = OpenApiParameter(
+    "X-QR-Expires-At",
+    OpenApiTypes.DATETIME,
+    OpenApiParameter.HEADER,
+    response=[200],
+    required=True,
+    description="When the signed QR stops being valid.",
+)
+QR_ERRORS = {
+    409: problem("`card_suspended`, `card_revoked` or `card_expired`."),
+    503: problem("`signing_key_unavailable`: no QR can be signed right now; try again later."),
+}
+
+
 class HealthCardQrApi(APIView):
     permission_classes = [IsCitizen]
     renderer_classes = [renderers.JSONRenderer, PNGRenderer, SVGRenderer]
@@ -92,15 +106,13 @@ class HealthCardQrApi(APIView):
         summary="A short-lived signed QR for the card (JSON, PNG or SVG)",
         parameters=[
             OpenApiParameter("format", str, enum=["json", "png", "svg"], required=False),
+            QR_EXPIRES_HEADER,
         ],
         responses={
             (200, "application/json"): QrOutputSerializer,
             (200, "image/png"): OpenApiTypes.BINARY,
             (200, "image/svg+xml"): OpenApiTypes.STR,
-            409: problem("`card_suspended`, `card_revoked` or `card_expired`."),
-            503: problem(
-                "`signing_key_unavailable`: no QR can be signed right now; try again later."
-            ),
+            **QR_ERRORS,
         },
     )
     def get(self, request: Request, card_id: str) -> Response:
@@ -115,6 +127,37 @@ class HealthCardQrApi(APIView):
             image = qr_image_render(token=token, image_format=image_format)
             return Response(image, headers=headers)
         return Response(QrOutputSerializer(token).data, headers=headers)
+
+
+class HealthCardQrPngApi(HealthCardQrApi):
+    """The same QR as ``qr?format=png``, at its own path so that generated clients, which pick
+    one media type per answer, get bytes rather than trying to parse JSON."""
+
+    renderer_classes = [PNGRenderer]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="The signed QR as a PNG image",
+        parameters=[QR_EXPIRES_HEADER],
+        responses={(200, "image/png"): OpenApiTypes.BINARY, **QR_ERRORS},
+    )
+    def get(self, request: Request, card_id: str) -> Response:
+        return super().get(request, card_id)
+
+
+class HealthCardQrSvgApi(HealthCardQrApi):
+    """The same QR as ``qr?format=svg``, at its own path (see ``HealthCardQrPngApi``)."""
+
+    renderer_classes = [SVGRenderer]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="The signed QR as an SVG image",
+        parameters=[QR_EXPIRES_HEADER],
+        responses={(200, "image/svg+xml"): OpenApiTypes.STR, **QR_ERRORS},
+    )
+    def get(self, request: Request, card_id: str) -> Response:
+        return super().get(request, card_id)
 
 
 class ScanCursorPagination(CursorPagination):
