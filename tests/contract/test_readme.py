@@ -8,6 +8,7 @@ and are not run.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 
@@ -69,3 +70,26 @@ def test_the_readme_walkthrough_runs_against_a_live_server(live_api, tmp_path):
     assert (tmp_path / "statement.pdf").read_bytes().startswith(b"%PDF")
     assert (tmp_path / "statement.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     assert (tmp_path / "card.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_the_language_examples_of_docs_i18n_run(live_api, tmp_path):
+    text = (ROOT / "docs" / "i18n.md").read_text()
+    example = re.findall(r"^```bash\n(.*?)^```", text, flags=re.MULTILINE | re.DOTALL)[0]
+    port = live_api.origin.rsplit(":", 1)[1]
+
+    result = subprocess.run(  # noqa: S603 - bash running the page's own example
+        ["bash", "-c", "set -euo pipefail\n" + example],  # noqa: S607
+        cwd=tmp_path,
+        env={"PATH": "/usr/local/bin:/usr/bin:/bin", "PORT": port},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    vietnamese, english = (
+        json.loads(line) for line in result.stdout.replace("}{", "}\n{").splitlines()
+    )
+    assert vietnamese["code"] == english["code"] == "invalid_credentials"
+    assert vietnamese["detail"] == "Tên đăng nhập hoặc mật khẩu không đúng."
+    assert english["detail"] == "The username or password is incorrect."
