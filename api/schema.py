@@ -174,6 +174,8 @@ class ProblemAutoSchema(AutoSchema):
             statuses.append("404")
         if has_body:
             statuses.append("415")
+        if len(self.view.get_renderers()) > 1:
+            statuses.append("406")  # the answer is negotiated: Accept or ?format= may refuse
         if self.view.get_throttles():
             statuses.append("429")
         return statuses

@@ -174,8 +174,8 @@ class StatementQuerySerializer(InsureeQuerySerializer):
     format = serializers.ChoiceField(
         choices=["pdf", "csv"],
         required=False,
-        help_text="pdf or csv; wins over `Accept` (`application/pdf`, `text/csv`). "
-        "Without either: pdf.",
+        help_text="pdf or csv. Without it, `Accept` chooses (`application/pdf`, `text/csv`); "
+        "without either: pdf. A format that `Accept` excludes is 406.",
     )
     from_ = MonthField(required=False, help_text=MONTH_HELP)
     to = MonthField(required=False, help_text=MONTH_HELP)

@@ -374,3 +374,32 @@ def test_etags_of_two_people_differ(citizen_client, db):
     assert "Authorization" in mine["Vary"]
     assert json.loads(mine.content) is not None
     assert theirs.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("accept", "query", "media_type", "start"),
+    [
+        ("text/csv", {}, "text/csv", b"\xef\xbb\xbf"),
+        ("application/pdf", {}, "application/pdf", b"%PDF"),
+        ("*/*", {}, "application/pdf", b"%PDF"),
+        ("*/*", {"format": "csv"}, "text/csv", b"\xef\xbb\xbf"),
+    ],
+)
+def test_statement_honours_accept_and_format_wins(citizen_client, accept, query, media_type, start):
+    response = citizen_client.get("/api/v1/contributions/statement", query, HTTP_ACCEPT=accept)
+
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"].startswith(media_type)
+    assert response.content.startswith(start)
+    assert response["Content-Disposition"].startswith('attachment; filename="statement-')
+
+
+def test_a_format_the_accept_header_refuses_is_406(citizen_client, schema):
+    response = citizen_client.get(
+        "/api/v1/contributions/statement", {"format": "csv"}, HTTP_ACCEPT="application/pdf"
+    )
+
+    assert response.status_code == 406
+    assert response.json()["code"] == "not_acceptable"
+    documented = schema["paths"]["/api/v1/contributions/statement"]["get"]["responses"]
+    assert "406" in documented
