@@ -34,7 +34,9 @@ class StrictCharField(serializers.CharField):
 
 
 class FacilityRefSerializer(serializers.Serializer):
-    code = serializers.CharField()
+    code = serializers.RegexField(
+        r"^[0-9]{2}[0-9A-Z]{3}$", help_text="Province (2 digits) and facility (3 characters)."
+    )
     name = serializers.CharField()
 
 
@@ -48,11 +50,11 @@ class HealthCardOutputSerializer(serializers.Serializer):
     relation = serializers.ChoiceField(
         choices=VIEWER_RELATIONS, help_text="Relation to the viewer."
     )
-    beneficiary_group = serializers.CharField(source="card.beneficiary_group")
+    beneficiary_group = serializers.RegexField(r"^[A-Z]{2}$", source="card.beneficiary_group")
     benefit_level = serializers.IntegerField(source="card.benefit_level")
     coverage_percent = serializers.IntegerField(source="card.coverage_percent")
     coverage = serializers.SerializerMethodField()
-    province_code = serializers.CharField(source="card.province_code")
+    province_code = serializers.RegexField(r"^[0-9]{2}$", source="card.province_code")
     registered_facility = FacilityRefSerializer(source="card.registered_facility")
     valid_from = serializers.DateField(source="card.valid_from")
     valid_to = serializers.DateField(source="card.valid_to", allow_null=True)
