@@ -4,7 +4,7 @@ the same service as the API."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.identifiers import normalize_phone
@@ -27,6 +28,9 @@ from accounts.services.support import (
 )
 from api.exceptions import ApplicationError
 from api.roles import Role
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 TEMPLATE = "admin/accounts/action_with_reason.html"
 
@@ -63,7 +67,7 @@ def _ip(request: HttpRequest) -> str | None:
 def reason_action(
     *,
     name: str,
-    title: str,
+    title: StrOrPromise,
     apply: Apply,
     form_class: type[ReasonForm] = ReasonForm,
     single: bool = False,
@@ -102,7 +106,8 @@ def reason_action(
         return TemplateResponse(request, TEMPLATE, context)
 
     action.__name__ = name
-    return admin.action(description=f"{title}…")(action)
+    # Lazy: the label is translated per request (Accept-Language), not once at import.
+    return admin.action(description=format_lazy("{}…", title))(action)
 
 
 def _citizen(user: User) -> User:
@@ -113,28 +118,28 @@ def _citizen(user: User) -> User:
 
 unlock_action = reason_action(
     name="unlock_accounts",
-    title=str(_("Unlock")),
+    title=_("Unlock"),
     apply=lambda request, user, data: account_unlock_by_support(
         acting_user=_staff(request), user=_citizen(user), reason=data["reason"], ip=_ip(request)
     ),
 )
 reset_action = reason_action(
     name="reset_accounts",
-    title=str(_("Reset (end sessions, send a reset code by SMS)")),
+    title=_("Reset (end sessions, send a reset code by SMS)"),
     apply=lambda request, user, data: account_reset_by_support(
         acting_user=_staff(request), user=_citizen(user), reason=data["reason"], ip=_ip(request)
     ),
 )
 revoke_action = reason_action(
     name="revoke_sessions",
-    title=str(_("Sign out of every device")),
+    title=_("Sign out of every device"),
     apply=lambda request, user, data: account_sessions_revoke_by_support(
         acting_user=_staff(request), user=_citizen(user), reason=data["reason"], ip=_ip(request)
     ),
 )
 phone_change_action = reason_action(
     name="request_phone_change",
-    title=str(_("Request a phone change")),
+    title=_("Request a phone change"),
     form_class=PhoneChangeForm,
     single=True,
     apply=lambda request, user, data: phone_change_request(
@@ -148,14 +153,14 @@ phone_change_action = reason_action(
 )
 approve_action = reason_action(
     name="approve_phone_changes",
-    title=str(_("Approve (cooling-off starts)")),
+    title=_("Approve (cooling-off starts)"),
     apply=lambda request, change, data: phone_change_approve(
         acting_user=_staff(request), change=change, reason=data["reason"], ip=_ip(request)
     ),
 )
 cancel_action = reason_action(
     name="cancel_phone_changes",
-    title=str(_("Cancel")),
+    title=_("Cancel"),
     apply=lambda request, change, data: phone_change_cancel(
         acting_user=_staff(request), change=change, reason=data["reason"], ip=_ip(request)
     ),

@@ -8,8 +8,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.admin import AdminSite as DjangoAdminSite
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
+from django.urls import reverse
 from django_otp.admin import OTPAdminAuthenticationForm, OTPAdminSite
+
+from api.roles import Role
 
 
 class AdminSite(OTPAdminSite):
@@ -26,6 +29,13 @@ class AdminSite(OTPAdminSite):
     @property
     def login_template(self) -> Any:
         return "otp/admin111/login.html" if settings.ADMIN_REQUIRE_2FA else None
+
+    def index(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        """Support staff have no model pages here: their work is in the support console."""
+        user = request.user
+        if getattr(user, "role", None) == Role.SUPPORT and not user.is_superuser:
+            return HttpResponseRedirect(reverse("support:index"))
+        return super().index(request, extra_context)
 
     def has_permission(self, request: HttpRequest) -> bool:
         if settings.ADMIN_REQUIRE_2FA:

@@ -21,3 +21,4 @@ class AccountsErrorCode(StrEnum):
     PHONE_CHANGE_NOT_PENDING = "phone_change_not_pending"
     PHONE_UNCHANGED = "phone_unchanged"
     TOTP_ALREADY_ENROLLED = "totp_already_enrolled"
+    NO_PHONE_ON_FILE = "no_phone_on_file"

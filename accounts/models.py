@@ -261,6 +261,7 @@ class Session(models.Model):
 class OtpPurpose(models.TextChoices):
     ACTIVATION = "activation", _("Account activation")
     PASSWORD_RESET = "password_reset", _("Password reset")
+    CARD_REACTIVATION = "card_reactivation", _("Health card reactivation")
 
 
 class OtpChallenge(models.Model):

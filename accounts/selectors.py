@@ -12,6 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.identifiers import (
+    mask_phone,
     normalize_phone,
     validate_national_id,
     validate_social_insurance_number,
@@ -258,3 +259,27 @@ def access_household_member(*, viewer: Insuree, public_id: object) -> Insuree:
 def user_profile_get(*, user_id: uuid.UUID | str) -> User:
     """The signed-in user with what their profile shows (insuree, province, household)."""
     return User.objects.select_related("insuree__province", "insuree__household").get(pk=user_id)
+
+
+def audit_event_list_for_account(*, user: User) -> QuerySet[AuditEvent]:
+    """Events about the account or its person (card actions name the person only), newest
+    first."""
+    condition = Q(target_user_id=user.pk)
+    if user.insuree_id is not None:
+        condition |= Q(target_insuree_id=user.insuree_id)
+    return (
+        AuditEvent.objects.select_related("actor").filter(condition).order_by("-occurred_at", "-id")
+    )
+
+
+def phone_hint(*, phone: str | None) -> str:
+    """A phone number as staff screens show it: ``+84 91*****78``."""
+    return mask_phone(phone) or ""
+
+
+def phone_normalized(*, value: str) -> str | None:
+    """A typed Vietnamese mobile number in E.164, or None when it is not one."""
+    try:
+        return normalize_phone(value)
+    except ValidationError:
+        return None

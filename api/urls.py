@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularSwaggerView
 
 from api import health
 from api.schema_view import SchemaApi
+from console.site import support_site
 from healthcards.views import jwks_view
 
 handler400 = "api.exceptions.bad_request_view"
@@ -22,6 +23,7 @@ api_v1 = [
 urlpatterns = [
     path("", RedirectView.as_view(url="/api/docs/", permanent=False), name="root"),
     path("admin/", admin.site.urls),
+    path("support/", support_site.urls),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("api/schema/", SchemaApi.as_view(), name="schema"),

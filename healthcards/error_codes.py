@@ -12,3 +12,5 @@ class HealthCardErrorCode(StrEnum):
     CLINIC_WITHOUT_FACILITY = "clinic_without_facility"
     SIGNING_KEY_UNAVAILABLE = "signing_key_unavailable"
     QR_FORMAT_UNSUPPORTED = "qr_format_unsupported"
+    CARD_NOT_REACTIVATABLE = "card_not_reactivatable"
+    CASE_NOT_OPEN = "case_not_open"

@@ -112,6 +112,11 @@ class HealthCard(models.Model):
     issued_on = models.DateField()
     status = models.CharField(max_length=10, choices=CardStatus.choices, default=CardStatus.ACTIVE)
     suspended_reason = models.CharField(max_length=255, blank=True)
+    # Signed QRs carry it (claim "qg"); "not me" raises it, so every QR issued before answers
+    # revoked, even once the card is active again.
+    qr_generation = models.PositiveIntegerField(default=0)
+    # Set by "not me": the paper card's unsigned text no longer verifies for this card.
+    paper_qr_revoked_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -168,6 +173,8 @@ class ScanResult(models.TextChoices):
 class ScanSource(models.TextChoices):
     SIGNED_QR = "signed_qr", _("Signed QR")
     PAPER_CARD = "paper_card", _("Paper card QR")
+    ID_CARD = "id_card", _("Identity card QR")
+    TYPED = "typed", _("Typed number")
 
 
 class ScanEvent(models.Model):
@@ -194,6 +201,7 @@ class ScanEvent(models.Model):
         ordering: ClassVar = ["-scanned_at", "-id"]
         indexes: ClassVar = [
             models.Index(fields=["card", "-scanned_at"], name="scanevent_card_time_idx"),
+            models.Index(fields=["facility", "-scanned_at"], name="scanevent_facility_time_idx"),
             models.Index(
                 fields=["scanned_at"],
                 name="scanevent_unnotified_idx",
@@ -261,6 +269,9 @@ class CardCase(models.Model):
         ordering: ClassVar = ["-created_at"]
         constraints: ClassVar = [
             models.UniqueConstraint(fields=["scan"], name="cardcase_one_per_scan"),
+        ]
+        indexes: ClassVar = [
+            models.Index(fields=["status", "created_at"], name="cardcase_queue_idx"),
         ]
 
     def __str__(self) -> str:

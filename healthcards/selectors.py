@@ -14,9 +14,18 @@ from accounts.selectors import (
     household_dependents,
     household_member_relation,
     household_members,
+    insuree_get_by_identifier,
     user_ids_by_insuree_ids,
 )
-from healthcards.models import ClinicOperator, Facility, HealthCard, ScanEvent
+from healthcards.models import (
+    CardCase,
+    CardCaseKind,
+    CardCaseStatus,
+    ClinicOperator,
+    Facility,
+    HealthCard,
+    ScanEvent,
+)
 
 OPERATOR_CACHE_SIZE = 10_000
 
@@ -109,11 +118,71 @@ def healthcard_get_by_sin(*, social_insurance_number: str) -> HealthCard | None:
     )
 
 
+def healthcard_get_for_person(*, identifier: str) -> HealthCard | None:
+    """The person's most recently issued card, by national ID or social insurance number
+    (identity-card QR, typed lookup). Two queries: the person (through accounts), the card."""
+    insuree = insuree_get_by_identifier(identifier=identifier)
+    if insuree is None:
+        return None
+    card = (
+        HealthCard.objects.select_related("registered_facility")
+        .filter(insuree_id=insuree.pk)
+        .order_by("-issued_on", "-created_at")
+        .first()
+    )
+    if card is not None:
+        card.insuree = insuree
+    return card
+
+
 def scan_list_for_card(*, card: HealthCard) -> QuerySet[ScanEvent]:
     return (
         ScanEvent.objects.filter(card_id=card.pk, insuree_id=card.insuree_id)
         .select_related("facility")
         .order_by("-scanned_at", "-id")
+    )
+
+
+def scan_list_for_facility(*, facility: Facility) -> QuerySet[ScanEvent]:
+    """A facility's own scans, newest first, with what its desk list shows."""
+    return (
+        ScanEvent.objects.filter(facility_id=facility.pk)
+        .select_related("card__insuree", "operator")
+        .order_by("-scanned_at", "-id")
+    )
+
+
+def card_case_queue() -> QuerySet[CardCase]:
+    """Open "not me" cases, oldest first: support's queue."""
+    return (
+        CardCase.objects.filter(status=CardCaseStatus.OPEN, kind=CardCaseKind.NOT_ME)
+        .select_related("card__insuree", "scan__facility")
+        .order_by("created_at", "id")
+    )
+
+
+def card_case_list_for_insurees(*, insuree_ids: list[int]) -> QuerySet[CardCase]:
+    """Open cases about these people's cards (the support console's account page)."""
+    return (
+        CardCase.objects.filter(insuree_id__in=insuree_ids, status=CardCaseStatus.OPEN)
+        .select_related("card", "scan__facility")
+        .order_by("created_at", "id")
+    )
+
+
+def access_card_case_for_support(*, case_id: object) -> CardCase:
+    key = _uuid_or_404(case_id)
+    case = CardCase.objects.select_related("card__insuree").filter(pk=key).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def healthcard_list_for_insurees(*, insuree_ids: list[int]) -> QuerySet[HealthCard]:
+    return (
+        HealthCard.objects.filter(insuree_id__in=insuree_ids)
+        .select_related("registered_facility")
+        .order_by("insuree_id", "-issued_on", "card_number")
     )
 
 

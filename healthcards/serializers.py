@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.selectors import GENDERS, VIEWER_RELATIONS
 from healthcards.beneficiaries import coverage_text
-from healthcards.models import CardCaseStatus, CardStatus, HealthCard, ScanResult
+from healthcards.models import CardCaseStatus, CardStatus, HealthCard, ScanResult, ScanSource
 
 CARD_NUMBER_PATTERN = r"^[A-Z]{2}[1-5][0-9]{2}[0-9]{10}$"
 
@@ -83,13 +83,45 @@ class ScanOutputSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=ScanResult.choices)
 
 
+TYPED_FIELDS = ("national_id", "social_insurance_number")
+
+
 class VerifyInputSerializer(serializers.Serializer):
+    """Exactly one of ``qr`` (scanned text) or a typed number (``national_id`` or
+    ``social_insurance_number``, with ``date_of_birth``)."""
+
     qr = StrictCharField(
+        required=False,
         allow_blank=True,
         trim_whitespace=False,
         max_length=settings.HEALTHCARD_VERIFY_MAX_LENGTH,
-        help_text="The scanned text: a signed QR token or a paper card's QR text.",
+        help_text="The scanned text: a signed QR token, a paper card's or an identity card's "
+        "QR text.",
     )
+    national_id = StrictCharField(
+        required=False, max_length=32, help_text="Typed lookup: the 12-digit national ID."
+    )
+    social_insurance_number = StrictCharField(
+        required=False,
+        max_length=32,
+        help_text="Typed lookup: the 10-digit social insurance number (or the national ID).",
+    )
+    date_of_birth = serializers.DateField(
+        required=False, help_text="Typed lookup: YYYY-MM-DD, required with a typed number."
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        given = [name for name in ("qr", *TYPED_FIELDS) if name in attrs]
+        if len(given) != 1:
+            raise serializers.ValidationError(
+                gettext("Send either qr, or national_id or social_insurance_number with "
+                        "date_of_birth.")
+            )  # fmt: skip
+        if given[0] in TYPED_FIELDS and "date_of_birth" not in attrs:
+            raise serializers.ValidationError(
+                {"date_of_birth": gettext("A typed number needs the date of birth.")}
+            )
+        return attrs
 
 
 class VerifiedCardSerializer(serializers.Serializer):
@@ -116,6 +148,13 @@ class VerifiedCardSerializer(serializers.Serializer):
 
 class VerifyOutputSerializer(serializers.Serializer):
     result = serializers.ChoiceField(choices=ScanResult.choices)
+    # The metaclass moves declared fields out of the class, so "source" (also an attribute of
+    # Field, hence mypy's complaint) is the field of that name.
+    source = serializers.ChoiceField(  # type: ignore[assignment]
+        choices=ScanSource.choices,
+        allow_null=True,
+        help_text="What was verified; null only for a text of no known layout (malformed).",
+    )
     scan_id = serializers.UUIDField(allow_null=True)
     card = VerifiedCardSerializer(allow_null=True)
 
@@ -135,7 +174,77 @@ class ReinstateInputSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=1000)
 
 
+class CaseCloseInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000)
+
+
 class ReinstateOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     card_number = CardNumberField()
     status = serializers.ChoiceField(choices=CardStatus.choices)
+
+
+class OperatorRefSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    full_name = serializers.CharField()
+
+
+class FacilityScanOutputSerializer(serializers.Serializer):
+    """One scan at the operator's facility. After a ``mismatch`` the verify answer hid the
+    record, so the list hides the card number and name too."""
+
+    id = serializers.UUIDField()
+    scanned_at = serializers.DateTimeField()
+    operator = OperatorRefSerializer()
+    source = serializers.ChoiceField(choices=ScanSource.choices)  # type: ignore[assignment]
+    result = serializers.ChoiceField(choices=ScanResult.choices)
+    card_number = serializers.SerializerMethodField()
+    holder_name = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_card_number(self, scan: Any) -> str | None:
+        return None if scan.result == ScanResult.MISMATCH else scan.card.card_number
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_holder_name(self, scan: Any) -> str | None:
+        return None if scan.result == ScanResult.MISMATCH else scan.card.insuree.full_name
+
+
+class CaseScanSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    facility = FacilityRefSerializer()
+    scanned_at = serializers.DateTimeField()
+    result = serializers.ChoiceField(choices=ScanResult.choices)
+    source = serializers.ChoiceField(choices=ScanSource.choices)  # type: ignore[assignment]
+
+
+class SupportCaseOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    opened_at = serializers.DateTimeField(source="created_at")
+    comment = serializers.CharField()
+    card_id = serializers.UUIDField()
+    card_number = serializers.CharField(source="card.card_number")
+    card_status = serializers.CharField(source="card.status")
+    holder_name = serializers.CharField(source="card.insuree.full_name")
+    scan = CaseScanSerializer(allow_null=True)
+    resolution = serializers.CharField()
+    resolved_at = serializers.DateTimeField(allow_null=True)
+
+
+class ReactivateVerifyInputSerializer(serializers.Serializer):
+    challenge_id = serializers.UUIDField()
+    otp = serializers.RegexField(r"^[0-9]{6}$", help_text="The 6-digit code sent by SMS.")
+
+
+class ReactivateStartOutputSerializer(serializers.Serializer):
+    challenge_id = serializers.UUIDField()
+    phone_hint = serializers.CharField()
+    expires_in = serializers.IntegerField(help_text="Seconds until the code expires.")
+
+
+class ReactivatedOutputSerializer(serializers.Serializer):
+    id = serializers.UUIDField()
+    card_number = serializers.CharField()
+    status = serializers.CharField()

@@ -7,6 +7,7 @@ Header ``{"alg": "EdDSA", "kid": ..., "typ": "vss-hc+jwt"}``. Claims::
     bl   benefit level    fc   registered facility code
     vf   valid from       vt   valid to (absent when open-ended)
     fy   five-year date (absent when not reached)
+    qg   the card's QR generation (absent while 0): raised by "not me", it revokes older QRs
 
 No address, no parent's name. API access tokens (HS256, typ JWT, aud "vss-api") fail here on
 ``typ``, ``alg`` and ``aud``; QR tokens fail as API tokens on all three as well.
@@ -54,6 +55,8 @@ def card_claims(card: HealthCard, *, issued_at: datetime) -> dict[str, Any]:
         claims["vt"] = card.valid_to.isoformat()
     if card.five_year_date is not None:
         claims["fy"] = card.five_year_date.isoformat()
+    if card.qr_generation:
+        claims["qg"] = card.qr_generation
     return claims
 
 
@@ -78,6 +81,11 @@ class VerifiedToken:
     @property
     def card_number(self) -> str:
         return str(self.claims["cn"])
+
+    @property
+    def generation(self) -> int:
+        value = self.claims.get("qg", 0)
+        return value if isinstance(value, int) else -1
 
 
 def looks_like_jws(text: str) -> bool:

@@ -26,5 +26,22 @@ urlpatterns: list[URLPattern | URLResolver] = [
         views.SupportCardReinstateApi.as_view(),
         name="support-card-reinstate",
     ),
+    path(
+        "healthcards/<str:card_id>/reactivate/start",
+        views.HealthCardReactivateStartApi.as_view(),
+        name="card-reactivate-start",
+    ),
+    path(
+        "healthcards/<str:card_id>/reactivate/verify",
+        views.HealthCardReactivateVerifyApi.as_view(),
+        name="card-reactivate-verify",
+    ),
+    path("support/cases", views.SupportCaseListApi.as_view(), name="support-case-list"),
+    path(
+        "support/cases/<str:case_id>/close",
+        views.SupportCaseCloseApi.as_view(),
+        name="support-case-close",
+    ),
     path("clinic/verify", views.ClinicVerifyApi.as_view(), name="clinic-verify"),
+    path("clinic/scans", views.ClinicScanListApi.as_view(), name="clinic-scans"),
 ]

@@ -25,28 +25,45 @@ from api.schema import problem
 from api.throttles import ScopedRateThrottle
 from healthcards.error_codes import HealthCardErrorCode
 from healthcards.keyring import keyring_published
+from healthcards.models import Facility
 from healthcards.selectors import (
+    access_card_case_for_support,
     access_healthcard_by_id,
     access_scan_by_id,
+    card_case_queue,
     clinic_facility_for_user,
     healthcard_get_for_support,
     healthcard_list_for_viewer,
     scan_list_for_card,
+    scan_list_for_facility,
 )
 from healthcards.serializers import (
+    TYPED_FIELDS,
     CardCaseOutputSerializer,
+    CaseCloseInputSerializer,
+    FacilityScanOutputSerializer,
     HealthCardOutputSerializer,
     NotMeInputSerializer,
     QrOutputSerializer,
+    ReactivatedOutputSerializer,
+    ReactivateStartOutputSerializer,
+    ReactivateVerifyInputSerializer,
     ReinstateInputSerializer,
     ReinstateOutputSerializer,
     ScanOutputSerializer,
+    SupportCaseOutputSerializer,
     VerifyInputSerializer,
     VerifyOutputSerializer,
 )
 from healthcards.services.cards import card_reinstate_by_support, card_scan_report_not_me
+from healthcards.services.cases import (
+    card_case_close_by_support,
+    card_case_queue_viewed,
+    card_reactivate_start,
+    card_reactivate_verify,
+)
 from healthcards.services.qr import card_qr_issue, qr_image_render
-from healthcards.services.verify import card_verify
+from healthcards.services.verify import card_verify, card_verify_typed
 
 TAGS = ["healthcards"]
 
@@ -234,14 +251,149 @@ class SupportCardReinstateApi(APIView):
         return Response(ReinstateOutputSerializer(card).data)
 
 
-class ClinicVerifyApi(APIView):
+class FacilityScanCursorPagination(CursorPagination):
+    ordering = ("-scanned_at", "-id")  # type: ignore[assignment]  # DRF accepts a tuple
+
+
+class ClinicScanListApi(APIView):
     permission_classes = [IsClinicOperator]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "clinic_verify"
+    pagination_class = FacilityScanCursorPagination
 
     @extend_schema(
         tags=["clinic"],
-        summary="Verify a scanned QR (signed token or paper card text)",
+        summary="The facility's own recent scans, newest first",
+        responses=FacilityScanOutputSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        facility = _clinic_facility(request)
+        paginator = self.pagination_class()
+        scans = scan_list_for_facility(facility=facility)
+        page = paginator.paginate_queryset(scans, request, view=self)
+        return paginator.get_paginated_response(FacilityScanOutputSerializer(page, many=True).data)
+
+
+class CaseCursorPagination(CursorPagination):
+    ordering = ("created_at", "id")  # type: ignore[assignment]  # DRF accepts a tuple
+
+
+class SupportCaseListApi(APIView):
+    permission_classes = [IsSupportStaff]
+    pagination_class = CaseCursorPagination
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "support"
+
+    @extend_schema(
+        tags=["support"],
+        summary='Open "not me" cases, oldest first (audited)',
+        responses=SupportCaseOutputSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(card_case_queue(), request, view=self)
+        cases = list(page or [])
+        card_case_queue_viewed(acting_user=request.user, count=len(cases), ip=_client_ip(request))
+        return paginator.get_paginated_response(SupportCaseOutputSerializer(cases, many=True).data)
+
+
+class SupportCaseCloseApi(APIView):
+    permission_classes = [IsSupportStaff]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "support"
+
+    @extend_schema(
+        tags=["support"],
+        summary="Close a case after review (reason required, audited); the card is unchanged",
+        request=CaseCloseInputSerializer,
+        responses={200: SupportCaseOutputSerializer},
+    )
+    def post(self, request: Request, case_id: str) -> Response:
+        data = CaseCloseInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = access_card_case_for_support(case_id=case_id)
+        case = card_case_close_by_support(
+            case=case,
+            acting_user=request.user,
+            reason=data.validated_data["reason"],
+            ip=_client_ip(request),
+        )
+        return Response(SupportCaseOutputSerializer(case).data)
+
+
+class HealthCardReactivateStartApi(APIView):
+    permission_classes = [IsCitizen]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "otp"
+
+    @extend_schema(
+        tags=TAGS,
+        summary='After "not me": send a code to the phone on file to get a new QR',
+        request=None,
+        responses={202: ReactivateStartOutputSerializer},
+    )
+    def post(self, request: Request, card_id: str) -> Response:
+        card = access_healthcard_by_id(user=request.user, card_id=card_id)
+        started = card_reactivate_start(card=card, user=request.user, ip=_client_ip(request))
+        return Response(
+            ReactivateStartOutputSerializer(started).data, status=status.HTTP_202_ACCEPTED
+        )
+
+
+class HealthCardReactivateVerifyApi(APIView):
+    permission_classes = [IsCitizen]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "otp"
+
+    @extend_schema(
+        tags=TAGS,
+        summary="Confirm with the code: the card is active again with a new QR",
+        request=ReactivateVerifyInputSerializer,
+        responses={200: ReactivatedOutputSerializer},
+    )
+    def post(self, request: Request, card_id: str) -> Response:
+        data = ReactivateVerifyInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        card = access_healthcard_by_id(user=request.user, card_id=card_id)
+        card = card_reactivate_verify(
+            card=card,
+            user=request.user,
+            challenge_id=data.validated_data["challenge_id"],
+            otp=data.validated_data["otp"],
+            ip=_client_ip(request),
+        )
+        return Response(ReactivatedOutputSerializer(card).data)
+
+
+def _typed_lookup(data: Any) -> tuple[str, str] | None:
+    """(field, number) when the body is a typed lookup, else None."""
+    if isinstance(data, dict):
+        for name in TYPED_FIELDS:
+            if name in data:
+                return name, data[name]
+    return None
+
+
+class ClinicTypedLookupThrottle(ScopedRateThrottle):
+    """Typed numbers only, per operator (scope ``clinic_lookup``): a desk checks people in,
+    it does not enumerate them. Scanned texts are counted by ``clinic_verify`` alone."""
+
+    scope_attr = "typed_throttle_scope"
+
+    def allow_request(self, request: Request, view: Any) -> bool:
+        if _typed_lookup(request.data) is None:
+            return True
+        return super().allow_request(request, view)
+
+
+class ClinicVerifyApi(APIView):
+    permission_classes = [IsClinicOperator]
+    throttle_classes = [ScopedRateThrottle, ClinicTypedLookupThrottle]
+    throttle_scope = "clinic_verify"
+    typed_throttle_scope = "clinic_lookup"
+
+    @extend_schema(
+        tags=["clinic"],
+        summary="Verify a scanned QR (signed token, paper card or identity card text) or a "
+        "typed national ID / social insurance number with the date of birth",
         request=VerifyInputSerializer,
         responses={
             200: VerifyOutputSerializer,
@@ -251,23 +403,36 @@ class ClinicVerifyApi(APIView):
     def post(self, request: Request) -> Response:
         data = VerifyInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        facility = clinic_facility_for_user(user=request.user)
-        if facility is None:
-            raise ApplicationError(
-                code=HealthCardErrorCode.CLINIC_WITHOUT_FACILITY,
-                detail=gettext("This clinic account is not linked to a facility."),
-                status_code=status.HTTP_403_FORBIDDEN,
+        facility = _clinic_facility(request)
+        typed = _typed_lookup(data.validated_data)
+        if typed is None:
+            verdict = card_verify(
+                text=data.validated_data["qr"], operator=request.user, facility=facility
             )
-        verdict = card_verify(
-            text=data.validated_data["qr"], operator=request.user, facility=facility
-        )
+        else:
+            verdict = card_verify_typed(
+                field=typed[0], identifier=typed[1], operator=request.user, facility=facility,
+                date_of_birth=data.validated_data["date_of_birth"],
+            )  # fmt: skip
         body = {
             "result": verdict.result,
+            "source": verdict.source,
             "scan_id": verdict.scan.pk if verdict.scan else None,
             "card": verdict.card if verdict.show_card else None,
         }
         context = {"today": timezone.localdate(), "facility": facility}
         return Response(VerifyOutputSerializer(body, context=context).data)
+
+
+def _clinic_facility(request: Request) -> Facility:
+    facility = clinic_facility_for_user(user=request.user)
+    if facility is None:
+        raise ApplicationError(
+            code=HealthCardErrorCode.CLINIC_WITHOUT_FACILITY,
+            detail=gettext("This clinic account is not linked to a facility."),
+            status_code=status.HTTP_403_FORBIDDEN,
+        )
+    return facility
 
 
 @require_safe

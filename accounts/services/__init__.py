@@ -4,6 +4,20 @@ Submodules: audit, sessions (tokens), login, otp, passwords, support (and phone 
 prune. The names other apps use are re-exported here.
 """
 
+from accounts.models import OtpPurpose
 from accounts.services.audit import audit_event_record
+from accounts.services.otp import (
+    ChallengeStarted,
+    otp_challenge_redeem_for_user,
+    otp_challenge_start_for_user,
+    otp_error,
+)
 
-__all__ = ["audit_event_record"]
+__all__ = [
+    "ChallengeStarted",
+    "OtpPurpose",
+    "audit_event_record",
+    "otp_challenge_redeem_for_user",
+    "otp_challenge_start_for_user",
+    "otp_error",
+]

@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import secrets
 import time
+import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -228,3 +229,41 @@ def otp_challenge_check(challenge: OtpChallenge | None, code: str) -> str:
         challenge.save(update_fields=["attempts"])
         return AccountsErrorCode.OTP_INVALID
     return ""
+
+
+# --- Codes for a signed-in citizen (e.g. a new card QR after "not me") ------------------------
+
+
+def otp_challenge_start_for_user(*, purpose: str, user: Any, ip: str | None) -> ChallengeStarted:
+    """Send a code to the signed-in citizen's phone on file, with the rules of activation:
+    resend cooldown, daily caps per phone and per IP, the same lifetime and attempts."""
+    insuree = getattr(user, "insuree", None)
+    if insuree is None or not insuree.phone:
+        raise ApplicationError(
+            code=AccountsErrorCode.NO_PHONE_ON_FILE,
+            detail=_("There is no phone on file to send a code to. Please contact support."),
+            status_code=status.HTTP_409_CONFLICT,
+        )
+    _cooldown_claim(purpose=purpose, identifier=str(user.pk))
+    if ip:
+        _daily_count(kind="ip", ident=ip, cap=settings.ACCOUNTS_OTP_DAILY_CAP_PER_IP)
+    _daily_count(kind="phone", ident=insuree.phone, cap=settings.ACCOUNTS_OTP_DAILY_CAP_PER_PHONE)
+    return otp_challenge_send(purpose=purpose, insuree=insuree, ip=ip)
+
+
+def otp_challenge_redeem_for_user(*, purpose: str, challenge_id: Any, user: Any, code: str) -> str:
+    """Check and, when right, consume a code sent by ``otp_challenge_start_for_user``; return
+    "" or the error code (raise it with ``otp_error`` after the transaction, so that a wrong
+    try is counted). Call inside the caller's transaction; someone else's challenge is
+    ``otp_invalid``."""
+    try:
+        challenge_key = uuid.UUID(str(challenge_id))
+    except ValueError:
+        return AccountsErrorCode.OTP_INVALID
+    challenge = otp_challenge_lock(purpose=purpose, challenge_id=challenge_key)
+    if challenge is not None and challenge.insuree_id != getattr(user, "insuree_id", None):
+        return AccountsErrorCode.OTP_INVALID
+    error = otp_challenge_check(challenge, code)
+    if not error:
+        OtpChallenge.objects.filter(pk=challenge.pk).update(consumed_at=timezone.now())  # type: ignore[union-attr]
+    return error

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "accounts",
     "contributions",
     "healthcards",
+    "console",  # the support console in the browser (composes accounts and healthcards)
 ]
 
 MIDDLEWARE = [
@@ -204,6 +205,7 @@ REST_FRAMEWORK = {
         "otp": os.environ.get("THROTTLE_OTP", "10/min"),
         "password_reset": os.environ.get("THROTTLE_PASSWORD_RESET", "10/min"),
         "clinic_verify": os.environ.get("THROTTLE_CLINIC_VERIFY", "6000/min"),
+        "clinic_lookup": os.environ.get("THROTTLE_CLINIC_LOOKUP", "10/min"),
         "support": os.environ.get("THROTTLE_SUPPORT", "600/min"),
     },
     # How many reverse proxies append to X-Forwarded-For. 0 (no proxy) means the socket's

@@ -138,8 +138,9 @@ def _scan_message(notice: dict[str, Any], user_id: object) -> dict[str, Any]:
 def card_scan_report_not_me(
     *, card: HealthCard, scan: ScanEvent, user: Any, comment: str = "", ip: str | None = None
 ) -> CardCase:
-    """The holder says a scan was not theirs: suspend the card (QR issuance and verification)
-    and open a support case, audited in the same transaction."""
+    """The holder says a scan was not theirs: suspend the card (QR issuance and verification),
+    revoke every QR issued so far and the paper card's text, and open a support case, audited
+    in the same transaction."""
     if CardCase.objects.filter(scan=scan).exists():
         raise ApplicationError(
             code=HealthCardErrorCode.SCAN_ALREADY_REPORTED,
@@ -151,7 +152,15 @@ def card_scan_report_not_me(
     if suspended:
         card.status = CardStatus.SUSPENDED
         card.suspended_reason = NOT_ME_REASON
-        card.save(update_fields=["status", "suspended_reason", "updated_at"])
+    # Every QR issued so far is dead for good (a reactivated card gets new ones), and so is
+    # the paper card's unsigned text.
+    card.qr_generation += 1
+    card.paper_qr_revoked_at = card.paper_qr_revoked_at or timezone.now()
+    card.save(
+        update_fields=[
+            "status", "suspended_reason", "qr_generation", "paper_qr_revoked_at", "updated_at"
+        ]
+    )  # fmt: skip
     case = CardCase.objects.create(
         card=card,
         insuree_id=card.insuree_id,

@@ -54,21 +54,28 @@ def _token_cache_key(card: HealthCard) -> str:
 
 
 def card_qr_issue(*, card: HealthCard) -> QrToken:
-    """A signed token for an active card, reused while it has enough lifetime left and its
-    key is still published (a withdrawn key's tokens are never handed out again)."""
+    """A signed token for an active card, reused while it has enough lifetime left, its key
+    is still published (a withdrawn key's tokens are never handed out again) and it belongs to
+    the card's current QR generation (none issued before a "not me")."""
     state = card.effective_status(timezone.localdate())
     if state != CardStatus.ACTIVE:
         code, detail = _REFUSED[CardStatus(state)]
         raise ApplicationError(code=code, detail=str(detail), status_code=status.HTTP_409_CONFLICT)
     cached = cache.get(_token_cache_key(card))
-    if cached is not None and keyring_get(cached[2]) is not None:
+    if (
+        cached is not None
+        and len(cached) == 4  # (payload, exp, kid, QR generation); older entries had 3
+        and cached[3] == card.qr_generation  # none from before a "not me"
+        and keyring_get(cached[2]) is not None
+    ):
         return QrToken(payload=cached[0], expires_at=datetime.fromtimestamp(cached[1], tz=UTC))
     kid, key = signing_key_current()
     claims = card_claims(card, issued_at=timezone.now())
     payload = token_sign(claims, kid=kid, key=key)
     reuse = settings.HEALTHCARD_QR_TTL - settings.HEALTHCARD_QR_MIN_REMAINING
     if reuse > 0:
-        cache.set(_token_cache_key(card), (payload, claims["exp"], kid), timeout=reuse)
+        cached = (payload, claims["exp"], kid, card.qr_generation)
+        cache.set(_token_cache_key(card), cached, timeout=reuse)
     return QrToken(payload=payload, expires_at=datetime.fromtimestamp(claims["exp"], tz=UTC))
 
 

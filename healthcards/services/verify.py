@@ -1,4 +1,5 @@
-"""Clinic verification of a scanned QR: the signed token, or the text of a paper card.
+"""Clinic verification: a scanned QR (the signed token, a paper card's text, the chip-based
+identity card's text) or a number typed at the desk with the date of birth.
 
 Hot path: the public keys come from process memory, the card and its facility from one
 query, and an identifiable card costs one insert (the scan). The holder is told by a task
@@ -7,13 +8,16 @@ scheduled after commit.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.selectors import identifier_kind
+from healthcards.id_card import IdCardMalformed, id_card_parse, looks_like_id_card
 from healthcards.models import CardStatus, Facility, HealthCard, ScanEvent, ScanResult, ScanSource
 from healthcards.paper import (
     PaperCardMalformed,
@@ -22,7 +26,11 @@ from healthcards.paper import (
     name_key,
     paper_card_parse,
 )
-from healthcards.selectors import healthcard_get_by_number, healthcard_get_by_sin
+from healthcards.selectors import (
+    healthcard_get_by_number,
+    healthcard_get_by_sin,
+    healthcard_get_for_person,
+)
 from healthcards.services.cards import scan_notice
 from healthcards.tasks import scan_notify_holder
 from healthcards.tokens import TokenRejected, looks_like_jws, token_verify
@@ -34,6 +42,8 @@ class Verdict:
     card: HealthCard | None = None
     scan: ScanEvent | None = None
     show_card: bool = True
+    # signed_qr, paper_card, id_card or typed; None only for text of no known layout.
+    source: str | None = None
 
 
 def card_verify(*, text: str, operator: Any, facility: Facility) -> Verdict:
@@ -41,20 +51,63 @@ def card_verify(*, text: str, operator: Any, facility: Facility) -> Verdict:
     Surrounding whitespace (scanners often append a line break) is ignored."""
     text = text.strip()
     if looks_like_jws(text):
-        verdict = _verify_signed(text)
-        source = ScanSource.SIGNED_QR
+        verdict, source = _verify_signed(text), ScanSource.SIGNED_QR
     elif looks_like_paper_card(text):
-        verdict = _verify_paper(text)
-        source = ScanSource.PAPER_CARD
+        verdict, source = _verify_paper(text), ScanSource.PAPER_CARD
+    elif looks_like_id_card(text):
+        verdict, source = _verify_id_card(text), ScanSource.ID_CARD
     else:
         return Verdict(result=ScanResult.MALFORMED)
+    return _verdict_logged(verdict, source=source, operator=operator, facility=facility)
+
+
+def card_verify_typed(
+    *, identifier: str, field: str, date_of_birth: date, operator: Any, facility: Facility
+) -> Verdict:
+    """A number typed at the desk with the date of birth: ``field`` ``national_id`` (12
+    digits) or ``social_insurance_number`` (10 digits, or the 12-digit national ID that has
+    served as one since 2025). The person's current card; ``mismatch`` (record hidden) when
+    the date of birth differs; ``malformed`` when the number is not a well-formed one."""
+    identifier = "".join(identifier.split())  # "001 190 012 345" as typed from the card
+    kind = identifier_kind(value=identifier)
+    if kind is None or (field == "national_id" and kind != "national_id"):
+        return Verdict(result=ScanResult.MALFORMED, source=ScanSource.TYPED)
+    card = healthcard_get_for_person(identifier=identifier)
+    verdict = _verdict_for_person(card, name=None, born=date_of_birth)
+    return _verdict_logged(verdict, source=ScanSource.TYPED, operator=operator, facility=facility)
+
+
+def _verdict_logged(verdict: Verdict, *, source: str, operator: Any, facility: Facility) -> Verdict:
+    """The verdict with its source; an identifiable card's scan is logged (the holder sees it)."""
     if verdict.card is None:
-        return verdict
+        return replace(verdict, source=source)
     scan = scan_event_record(
         card=verdict.card, facility=facility, operator=operator, result=verdict.result,
         source=source,
     )  # fmt: skip
-    return Verdict(result=verdict.result, card=verdict.card, scan=scan, show_card=verdict.show_card)
+    return replace(verdict, scan=scan, source=source)
+
+
+def _verdict_for_person(card: HealthCard | None, *, name: str | None, born: date) -> Verdict:
+    """Compare what the desk has (name when read from a card, date of birth) with the record
+    behind the person's current card; then the card's own state decides."""
+    if card is None:
+        return Verdict(result=ScanResult.UNKNOWN_CARD)
+    holder = card.insuree
+    if (name is not None and name_key(name) != name_key(holder.full_name)) or (
+        born != holder.date_of_birth
+    ):
+        return Verdict(result=ScanResult.MISMATCH, card=card, show_card=False)
+    return Verdict(result=_card_state(card) or ScanResult.VALID, card=card)
+
+
+def _verify_id_card(text: str) -> Verdict:
+    try:
+        id_card = id_card_parse(text)
+    except IdCardMalformed:
+        return Verdict(result=ScanResult.MALFORMED)
+    card = healthcard_get_for_person(identifier=id_card.national_id)
+    return _verdict_for_person(card, name=id_card.full_name, born=id_card.date_of_birth)
 
 
 def _card_state(card: HealthCard) -> str | None:
@@ -74,6 +127,8 @@ def _verify_signed(text: str) -> Verdict:
     state = _card_state(card)
     if state is not None:
         return Verdict(result=state, card=card)
+    if token.generation < card.qr_generation:  # issued before a "not me"
+        return Verdict(result=ScanResult.REVOKED, card=card)
     return Verdict(result=ScanResult.EXPIRED if token.expired else ScanResult.VALID, card=card)
 
 
@@ -93,7 +148,10 @@ def _verify_paper(text: str) -> Verdict:
         paper.birth_text, holder.date_of_birth
     ):
         return Verdict(result=ScanResult.MISMATCH, card=card, show_card=False)
-    return Verdict(result=_card_state(card) or ScanResult.VALID, card=card)
+    state = _card_state(card)
+    if state is None and card.paper_qr_revoked_at is not None:  # since a "not me"
+        state = ScanResult.REVOKED
+    return Verdict(result=state or ScanResult.VALID, card=card)
 
 
 def scan_event_record(

@@ -66,3 +66,9 @@ def stranger_client(db) -> APIClient:
 
 def paper_samples() -> list[str]:
     return (FIXTURES / "paper_card_qr.txt").read_text(encoding="utf-8").splitlines()
+
+
+def id_card_samples() -> list[str]:
+    """The synthetic identity-card QR texts (comment lines dropped)."""
+    lines = (FIXTURES / "id_card_qr.txt").read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line.strip() and not line.startswith("#")]

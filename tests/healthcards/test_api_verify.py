@@ -175,7 +175,9 @@ def test_a_well_signed_token_for_a_card_we_do_not_have_is_unknown_card(clinic_cl
 
     body = verify(clinic_client, token)
 
-    assert body == {"result": "unknown_card", "scan_id": None, "card": None}
+    assert body == {
+        "result": "unknown_card", "source": "signed_qr", "scan_id": None, "card": None
+    }  # fmt: skip
     assert ScanEvent.objects.count() == 0
 
 
@@ -185,7 +187,9 @@ def test_a_forged_signature_is_bad_signature(clinic_client, card):
 
     body = verify(clinic_client, signed_now(card, key=forger, kid=kid))
 
-    assert body == {"result": "bad_signature", "scan_id": None, "card": None}
+    assert body == {
+        "result": "bad_signature", "source": "signed_qr", "scan_id": None, "card": None
+    }  # fmt: skip
     assert ScanEvent.objects.count() == 0
 
 
@@ -256,7 +260,8 @@ def test_a_qr_token_is_never_accepted_as_an_api_token(api_client, citizen_client
 def test_garbage_is_malformed_and_not_logged(clinic_client, card, text):
     body = verify(clinic_client, text)
 
-    assert body == {"result": "malformed", "scan_id": None, "card": None}
+    assert (body["result"], body["scan_id"], body["card"]) == ("malformed", None, None)
+    assert body["source"] in (None, "signed_qr", "paper_card")  # what the text looked like
     assert ScanEvent.objects.count() == 0
 
 

@@ -141,7 +141,9 @@ def test_card_status_still_applies_to_paper_text(clinic_client, paper_cards):
 def test_an_unknown_paper_card_is_unknown_card(clinic_client, db):
     body = verify(clinic_client, LAYOUT_2016)
 
-    assert body == {"result": "unknown_card", "scan_id": None, "card": None}
+    assert body == {
+        "result": "unknown_card", "source": "paper_card", "scan_id": None, "card": None
+    }  # fmt: skip
 
 
 def test_upper_case_hex_and_leading_spaces_are_accepted(clinic_client, paper_cards):
