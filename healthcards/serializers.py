@@ -12,7 +12,14 @@ from rest_framework import serializers
 
 from accounts.selectors import GENDERS, VIEWER_RELATIONS
 from healthcards.beneficiaries import coverage_text
-from healthcards.models import CardCaseStatus, CardStatus, HealthCard, ScanResult, ScanSource
+from healthcards.models import (
+    CardCaseKind,
+    CardCaseStatus,
+    CardStatus,
+    HealthCard,
+    ScanResult,
+    ScanSource,
+)
 
 CARD_NUMBER_PATTERN = r"^[A-Z]{2}[1-5][0-9]{2}[0-9]{10}$"
 
@@ -220,13 +227,13 @@ class CaseScanSerializer(serializers.Serializer):
 
 class SupportCaseOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
-    kind = serializers.CharField()
-    status = serializers.CharField()
+    kind = serializers.ChoiceField(choices=CardCaseKind.choices)
+    status = serializers.ChoiceField(choices=CardCaseStatus.choices)
     opened_at = serializers.DateTimeField(source="created_at")
     comment = serializers.CharField()
     card_id = serializers.UUIDField()
-    card_number = serializers.CharField(source="card.card_number")
-    card_status = serializers.CharField(source="card.status")
+    card_number = CardNumberField(source="card.card_number")
+    card_status = serializers.ChoiceField(choices=CardStatus.choices, source="card.status")
     holder_name = serializers.CharField(source="card.insuree.full_name")
     scan = CaseScanSerializer(allow_null=True)
     resolution = serializers.CharField()
@@ -246,5 +253,5 @@ class ReactivateStartOutputSerializer(serializers.Serializer):
 
 class ReactivatedOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
-    card_number = serializers.CharField()
-    status = serializers.CharField()
+    card_number = CardNumberField()
+    status = serializers.ChoiceField(choices=CardStatus.choices)

@@ -304,7 +304,10 @@ class SupportCaseCloseApi(APIView):
         tags=["support"],
         summary="Close a case after review (reason required, audited); the card is unchanged",
         request=CaseCloseInputSerializer,
-        responses={200: SupportCaseOutputSerializer},
+        responses={
+            200: SupportCaseOutputSerializer,
+            409: problem("`case_not_open`: the case is already closed."),
+        },
     )
     def post(self, request: Request, case_id: str) -> Response:
         data = CaseCloseInputSerializer(data=request.data)
@@ -328,7 +331,11 @@ class HealthCardReactivateStartApi(APIView):
         tags=TAGS,
         summary='After "not me": send a code to the phone on file to get a new QR',
         request=None,
-        responses={202: ReactivateStartOutputSerializer},
+        responses={
+            202: ReactivateStartOutputSerializer,
+            409: problem('`card_not_reactivatable`: only a card suspended after "not me".'),
+            429: problem("`throttled`, `otp_resend_too_soon` or `otp_daily_limit`."),
+        },
     )
     def post(self, request: Request, card_id: str) -> Response:
         card = access_healthcard_by_id(user=request.user, card_id=card_id)
@@ -347,7 +354,14 @@ class HealthCardReactivateVerifyApi(APIView):
         tags=TAGS,
         summary="Confirm with the code: the card is active again with a new QR",
         request=ReactivateVerifyInputSerializer,
-        responses={200: ReactivatedOutputSerializer},
+        responses={
+            200: ReactivatedOutputSerializer,
+            400: problem(
+                "`invalid`, or the code is wrong or expired (`otp_invalid`, `otp_expired`)."
+            ),
+            409: problem('`card_not_reactivatable`: only a card suspended after "not me".'),
+            429: problem("`throttled`, or too many wrong codes."),
+        },
     )
     def post(self, request: Request, card_id: str) -> Response:
         data = ReactivateVerifyInputSerializer(data=request.data)

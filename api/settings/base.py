@@ -258,6 +258,7 @@ SPECTACULAR_SETTINGS = {
         "BenefitKindEnum": "contributions.models.BenefitKind",
         "PaymentMethodEnum": "contributions.models.PaymentMethod",
         "ScanResultEnum": "healthcards.models.ScanResult",
+        "CardCaseKindEnum": "healthcards.models.CardCaseKind",
     },
 }
 
