@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
@@ -24,6 +25,7 @@ from accounts.models import (
     HouseholdRelation,
     Insuree,
     PhoneChangeRequest,
+    Province,
     Session,
     User,
 )
@@ -259,6 +261,35 @@ def access_household_member(*, viewer: Insuree, public_id: object) -> Insuree:
 def user_profile_get(*, user_id: uuid.UUID | str) -> User:
     """The signed-in user with what their profile shows (insuree, province, household)."""
     return User.objects.select_related("insuree__province", "insuree__household").get(pk=user_id)
+
+
+def citizen_accounts_page(
+    *,
+    after: str = "",
+    limit: int,
+    province: str | None = None,
+    born_after: date | None = None,
+    born_on_or_before: date | None = None,
+    insuree_ids: QuerySet[Any] | None = None,
+) -> list[tuple[Any, int]]:
+    """Active citizen accounts as (user id, insuree id), ordered by user id after ``after``
+    (a keyset page, for campaigns). ``insuree_ids`` is a subquery of insuree ids."""
+    users = User.objects.filter(role=Role.CITIZEN, is_active=True, insuree__isnull=False)
+    if after:
+        users = users.filter(pk__gt=uuid.UUID(after))
+    if province:
+        users = users.filter(insuree__province_id=province)
+    if born_after:
+        users = users.filter(insuree__date_of_birth__gt=born_after)
+    if born_on_or_before:
+        users = users.filter(insuree__date_of_birth__lte=born_on_or_before)
+    if insuree_ids is not None:
+        users = users.filter(insuree_id__in=insuree_ids)
+    return list(users.order_by("pk").values_list("pk", "insuree_id")[:limit])
+
+
+def province_exists(*, code: str) -> bool:
+    return Province.objects.filter(pk=code).exists()
 
 
 def audit_event_list_for_account(*, user: User) -> QuerySet[AuditEvent]:

@@ -5,6 +5,9 @@ one transaction:
 
 - ``seed_demo(ctx)``: the fixed demo people and their data, idempotent (a second run
   changes nothing: look up by natural key before creating).
+- ``seed_demo_after(ctx)``: runs once every app's ``seed_demo`` has, for apps that add to
+  other apps' demo people without importing them (notifications: the demo citizen's device
+  and inbox); idempotent too.
 - ``seed_synthetic(ctx, insuree_ids)``: data for synthetic citizens just created by
   ``--citizens N``; use bulk operations, N may be 100,000.
 """

@@ -269,6 +269,8 @@ def history(rounds: int = 2, seconds: float = 4.0) -> None:
     )
 
 
+from bench.fanout import fanout  # noqa: E402 - kept apart from the suites above
+
 ALL: dict[str, Callable[[], None]] = {
     "framework_floor": framework_floor,
     "login": login_throughput,
@@ -276,6 +278,7 @@ ALL: dict[str, Callable[[], None]] = {
     "offline_verify": offline_verify,
     "qr_image": qr_image,
     "history": history,
+    "fanout": fanout,
 }
 
 __all__ = ["ALL", "prepare", "ratio_line"]

@@ -21,6 +21,8 @@ from contributions import selectors
 from contributions.declarations import CheckedFile, FileUnreadable, RowChecker, csv_rows
 from contributions.error_codes import ContributionErrorCode as Code
 from contributions.models import (
+    BenefitPayment,
+    BenefitStatus,
     ContributionRecord,
     Declaration,
     DeclarationStatus,
@@ -29,11 +31,10 @@ from contributions.models import (
 )
 from contributions.months import month_start
 from contributions.rates import RateBook
-from notifications.services import notification_send_bulk
+from notifications.services import Kind, Notice, notification_send, notifications_send
 
 BATCH_SIZE = 5000
 MAX_REPORTED_ERRORS = 1000
-NOTIFICATION_KIND = "contributions_posted"
 Progress = Callable[[str, int, int], None]
 
 
@@ -209,26 +210,29 @@ def _write(
         object_id=str(declaration.pk),
         data={"file_sha256": digest, "rows_written": declaration.rows_written},
     )
-    transaction.on_commit(lambda: contributions_posted_notify(insuree_ids=insuree_ids))
+    contributions_posted_notify(insuree_ids=insuree_ids, declaration_id=declaration.pk)
     return declaration
 
 
-def contributions_posted_notify(*, insuree_ids: list[int], chunk: int = 10_000) -> int:
-    """One inbox message per affected citizen who has an account."""
+def contributions_posted_notify(
+    *, insuree_ids: list[int], declaration_id: Any, chunk: int = 10_000
+) -> int:
+    """One notice per affected citizen with an account per import (not per row), written in
+    the import's transaction (the outbox sends the pushes after commit)."""
     sent = 0
+    data = {"declaration_id": str(declaration_id), "path": "/contributions/"}
     for start in range(0, len(insuree_ids), chunk):
-        users = user_ids_by_insuree_ids(insuree_ids=insuree_ids[start : start + chunk])
-        if users:
-            sent += notification_send_bulk(
-                user_ids=list(users.values()),
-                kind=NOTIFICATION_KIND,
-                title="Quá trình đóng bảo hiểm đã được cập nhật",
-                body=(
-                    "Cơ quan BHXH vừa ghi nhận thêm tháng đóng của bạn. "
-                    "Xem trong mục Quá trình đóng."
-                ),
-                data={"path": "/contributions/"},
+        users = user_ids_by_insuree_ids(insuree_ids=sorted(set(insuree_ids[start : start + chunk])))
+        notices = [
+            Notice(
+                user_id=user_id,
+                insuree_id=insuree_id,
+                data=data,
+                dedupe_key=f"contributions_posted:{declaration_id}",
             )
+            for insuree_id, user_id in users.items()
+        ]
+        sent += len(notifications_send(kind=Kind.CONTRIBUTIONS_POSTED, notices=notices))
     return sent
 
 
@@ -283,3 +287,47 @@ def import_job_run(*, job_id: str) -> ImportJob | None:
     job.finished_at = timezone.now()
     job.save()
     return job
+
+
+@transaction.atomic
+def benefit_payment_record(
+    *,
+    insuree_id: int,
+    kind: str,
+    period_from: date,
+    period_to: date,
+    amount: int,
+    paid_on: date,
+    method: str,
+    decision_number: str,
+    status: str = BenefitStatus.PAID,
+) -> BenefitPayment:
+    """Record a benefit payment; a paid one is announced to the citizen (kind
+    ``benefit_paid``) in the same transaction."""
+    payment = BenefitPayment(
+        insuree_id=insuree_id,
+        kind=kind,
+        period_from=period_from,
+        period_to=period_to,
+        amount=amount,
+        paid_on=paid_on,
+        method=method,
+        decision_number=decision_number,
+        status=status,
+    )
+    payment.full_clean()
+    payment.save()
+    user_id = user_ids_by_insuree_ids(insuree_ids=[insuree_id]).get(insuree_id)
+    if status == BenefitStatus.PAID and user_id is not None:
+        notification_send(
+            user_id=user_id,
+            insuree_id=insuree_id,
+            kind=Kind.BENEFIT_PAID,
+            data={
+                "benefit_id": payment.pk,
+                "benefit_kind": kind,
+                "amount": amount,
+                "paid_on": paid_on.isoformat(),
+            },
+        )
+    return payment

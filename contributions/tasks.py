@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from contributions.notices import employer_arrears_notify
 from contributions.services import import_job_run
 
 
@@ -11,3 +12,9 @@ from contributions.services import import_job_run
 def import_job_run_task(job_id: str) -> str | None:
     job = import_job_run(job_id=job_id)
     return None if job is None else job.status
+
+
+@shared_task(name="contributions.employer_arrears_notify")
+def employer_arrears_notify_task() -> int:
+    """Beat job (the 10th of each month): employer arrears of 30 days or more."""
+    return employer_arrears_notify()

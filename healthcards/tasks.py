@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from celery import shared_task
 
-from healthcards.services.cards import scan_holder_notify, scans_notify_pending
-
-
-@shared_task(ignore_result=True)
-def scan_notify_holder(notice: dict[str, Any]) -> None:
-    """``notice`` comes from ``scan_notice``: plain JSON, so the task needs no reload."""
-    scan_holder_notify(notice=notice)
+from healthcards.services.cards import cards_expiring_notify, scans_notify_pending
 
 
 @shared_task(ignore_result=True)
 def scans_notify_pending_task() -> int:
     """Beat job (every HEALTHCARD_SCAN_NOTIFY_SECONDS): tell holders about new scans."""
     return scans_notify_pending()
+
+
+@shared_task(ignore_result=True)
+def cards_expiring_notify_task() -> int:
+    """Beat job (daily): tell holders whose card expires in HEALTHCARD_EXPIRY_NOTICE_DAYS."""
+    return cards_expiring_notify()

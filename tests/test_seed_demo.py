@@ -103,3 +103,21 @@ def test_synthetic_citizens_are_added_on_each_call():
         assert national_id_matches(
             person.national_id, date_of_birth=person.date_of_birth, gender=person.gender
         )
+
+
+def test_the_demo_citizen_has_a_console_device_and_an_inbox():
+    from notifications.models import Device, Notification
+
+    seed()
+    citizen = User.objects.get(username="0123456789")
+
+    assert Device.objects.filter(user=citizen, is_active=True).count() == 1
+    notes = Notification.objects.filter(user=citizen)
+    assert notes.count() == 4
+    assert notes.filter(read_at__isnull=True).count() == 2
+    assert {note.category for note in notes} == {
+        "contributions",
+        "benefits",
+        "security",
+        "campaign",
+    }

@@ -12,6 +12,7 @@ from accounts.services.otp import (
     otp_challenge_start_for_user,
     otp_error,
 )
+from accounts.services.sms import sms_to_user_queue
 
 __all__ = [
     "ChallengeStarted",
@@ -20,4 +21,5 @@ __all__ = [
     "otp_challenge_redeem_for_user",
     "otp_challenge_start_for_user",
     "otp_error",
+    "sms_to_user_queue",
 ]

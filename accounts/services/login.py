@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import update_last_login
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import status
 
@@ -15,12 +16,13 @@ from accounts.lockout import (
     login_failure_register,
     login_failures_clear,
 )
-from accounts.models import User
+from accounts.models import Session, User
 from accounts.selectors import user_find_by_identifier
 from accounts.services.audit import audit_event_record
 from accounts.services.sessions import TokenPair, session_start
 from accounts.totp import totp_required_for, totp_verify
 from api.exceptions import ApplicationError
+from notifications.services import Kind, notification_send
 
 
 def account_locked_error(seconds: int) -> ApplicationError:
@@ -94,9 +96,22 @@ def _login_failed(*, user: User | None, username: str, key: str, ip: str | None)
 def _login_succeeded(
     *, user: User, key: str, device_name: str, ip: str | None, user_agent: str
 ) -> TokenPair:
+    known = Session.objects.filter(user=user)
+    new_device = (
+        user.is_citizen
+        and known.exists()
+        and not known.filter(device_name=device_name[:100], user_agent=user_agent[:255]).exists()
+    )
     session, tokens = session_start(
         user=user, device_name=device_name, ip=ip, user_agent=user_agent
     )
+    if new_device:
+        notification_send(
+            user_id=user.pk,
+            insuree_id=user.insuree_id,
+            kind=Kind.SECURITY_NEW_LOGIN,
+            data={"device": (device_name or user_agent)[:60], "at": timezone.now().isoformat()},
+        )
     update_last_login(User, user)
     audit_event_record(
         action="login_succeeded",

@@ -25,6 +25,7 @@ from accounts.services.otp import otp_challenge_check, otp_challenge_lock, otp_e
 from accounts.services.sessions import TokenPair, session_start, sessions_revoke
 from api.exceptions import ApplicationError
 from api.roles import Role
+from notifications.services import Kind, notification_send
 
 
 def _password_check(password: str, user: User) -> None:
@@ -160,6 +161,12 @@ def _password_change(*, user: User, new_password: str, session_id: Any, ip: str 
         ip=ip,
         data={"sessions_ended": ended},
     )
+    notification_send(
+        user_id=user.pk,
+        insuree_id=user.insuree_id,
+        kind=Kind.SECURITY_PASSWORD_CHANGED,
+        data={"at": timezone.now().isoformat()},
+    )
 
 
 def password_reset_verify(
@@ -198,6 +205,12 @@ def _password_reset_verify(
         target_user=user,
         ip=ip,
         data={"sessions_ended": ended},
+    )
+    notification_send(
+        user_id=user.pk,
+        insuree_id=user.insuree_id,
+        kind=Kind.SECURITY_PASSWORD_CHANGED,
+        data={"at": timezone.now().isoformat()},
     )
     transaction.on_commit(lambda: lockout_clear(lockout_key(user.username)))
     return ""

@@ -25,6 +25,7 @@ from accounts.models import Session, User
 from accounts.services.audit import audit_event_record
 from api.error_codes import ErrorCode
 from api.exceptions import ApplicationError
+from notifications.services import devices_deactivate_for_sessions
 
 TokenPair = dict[str, str]
 
@@ -67,12 +68,14 @@ def session_start(
 
 
 def sessions_revoke(*, sessions: Any, reason: str) -> int:
-    """Revoke the given active sessions (a queryset). Their access tokens stop at once: the
-    "revoked sid" cache keys are written when the transaction commits."""
+    """Revoke the given active sessions (a queryset) and deactivate the push devices they
+    registered. Their access tokens stop at once: the "revoked sid" cache keys are written
+    when the transaction commits."""
     ids = list(sessions.filter(revoked_at__isnull=True).values_list("pk", flat=True))
     if not ids:
         return 0
     Session.objects.filter(pk__in=ids).update(revoked_at=timezone.now(), revoked_reason=reason)
+    devices_deactivate_for_sessions(session_ids=ids, reason=reason)  # no push after logout
     keys = {revoked_sid_key(sid): 1 for sid in ids}
     transaction.on_commit(lambda: cache.set_many(keys, _revocation_ttl()))
     return len(ids)

@@ -21,7 +21,7 @@ from accounts.services.otp import otp_challenge_send
 from accounts.services.sessions import sessions_revoke
 from accounts.sms import sms_queue
 from api.exceptions import ApplicationError
-from notifications.services import notification_send
+from notifications.services import Kind, devices_deactivate_for_user, notification_send
 
 
 @transaction.atomic
@@ -43,6 +43,12 @@ def account_unlock_by_support(
             lockout_clear(key)
 
     transaction.on_commit(clear)
+    notification_send(
+        user_id=user.pk,
+        insuree_id=user.insuree_id,
+        kind=Kind.SECURITY_ACCOUNT_UNLOCKED,
+        data={"at": timezone.now().isoformat()},
+    )
 
 
 @transaction.atomic
@@ -77,6 +83,7 @@ def account_reset_by_support(
             status_code=status.HTTP_409_CONFLICT,
         )
     ended = sessions_revoke(sessions=Session.objects.filter(user=user), reason="support_reset")
+    devices_deactivate_for_user(user_id=user.pk, reason="support_reset")
     user.set_unusable_password()
     user.save(update_fields=["password", "updated_at"])
     started = otp_challenge_send(purpose=OtpPurpose.PASSWORD_RESET, insuree=insuree, ip=ip)
@@ -90,6 +97,13 @@ def account_reset_by_support(
         object_type="otp_challenge",
         object_id=started.challenge_id,
         data={"sessions_ended": ended},
+    )
+    notification_send(
+        user_id=user.pk,
+        insuree_id=insuree.pk,
+        kind=Kind.SECURITY_ACCOUNT_RESET,
+        data={"at": timezone.now().isoformat()},
+        sms_fallback=False,  # the phone on file has just been sent the reset code
     )
     return started.phone_hint
 
@@ -198,18 +212,15 @@ def _phone_change_warn(change: PhoneChangeRequest) -> None:
         "VSS: the phone number of your account will change on %(when)s. If you did not ask "
         "for this, open the app to cancel it or call the hotline."
     ) % {"when": when}
-    old_phone, user_id, change_id = change.old_phone, change.user_id, str(change.pk)
     effective = change.effective_at.isoformat() if change.effective_at else ""
-    if old_phone:
-        sms_queue(phone=old_phone, text=sms)
-    transaction.on_commit(
-        lambda: notification_send(
-            user_id=user_id,
-            kind="security",
-            title=_("Your phone number is about to change"),
-            body=sms,
-            data={"phone_change_id": change_id, "effective_at": effective},
-        )
+    if change.old_phone:
+        sms_queue(phone=change.old_phone, text=sms)
+    notification_send(
+        user_id=change.user_id,
+        insuree_id=change.user.insuree_id,
+        kind=Kind.SECURITY_PHONE_CHANGE_REQUESTED,
+        data={"phone_change_id": str(change.pk), "effective_at": effective},
+        sms_fallback=False,  # the phone on file was just warned by SMS above
     )
 
 
@@ -269,13 +280,10 @@ def phone_change_apply(*, change_id: Any) -> int:
         object_type="phone_change",
         object_id=str(change.pk),
     )
-    user_id = change.user_id
-    transaction.on_commit(
-        lambda: notification_send(
-            user_id=user_id,
-            kind="security",
-            title=_("Your phone number was changed"),
-            body=_("Codes are now sent to %(phone)s.") % {"phone": mask_phone(insuree.phone)},
-        )
+    notification_send(
+        user_id=change.user_id,
+        insuree_id=insuree.pk,
+        kind=Kind.SECURITY_PHONE_CHANGED,
+        data={"phone_change_id": str(change.pk), "phone_hint": mask_phone(insuree.phone)},
     )
     return 1

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -259,6 +260,7 @@ SPECTACULAR_SETTINGS = {
         "PaymentMethodEnum": "contributions.models.PaymentMethod",
         "ScanResultEnum": "healthcards.models.ScanResult",
         "CardCaseKindEnum": "healthcards.models.CardCaseKind",
+        "NotificationKindEnum": "notifications.kinds.Kind",
     },
 }
 
@@ -266,7 +268,39 @@ SPECTACULAR_SETTINGS = {
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
 SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_KEY = os.environ.get("SMS_GATEWAY_KEY", "")
-PUSH_BACKEND = os.environ.get("PUSH_BACKEND", "console")
+PUSH_BACKEND = os.environ.get("PUSH_BACKEND", "console")  # fcm | console | memory
+
+# --- Notifications (docs/notifications.md) ---------------------------------------------------
+# PUSH_BACKEND=fcm: a Firebase service-account JSON file, the project (defaults to the file's)
+# and, for a local server only (tests, bench, an emulator), another FCM address.
+FCM_CREDENTIALS_FILE = os.environ.get("FCM_CREDENTIALS_FILE", "")
+FCM_PROJECT_ID = os.environ.get("FCM_PROJECT_ID", "")
+FCM_ENDPOINT = os.environ.get("FCM_ENDPOINT", "")
+FCM_HTTP_RETRIES = env_int("FCM_HTTP_RETRIES", 4)  # the library's retries of 500/503 answers
+# The outbox: a delivery still pending this long after it was written is picked up by the
+# periodic task; transient failures back off from BASE doubling up to MAX seconds, and fail
+# for good after MAX_ATTEMPTS; a claimed delivery is reclaimed after the lease.
+NOTIFICATIONS_RESEND_AFTER_SECONDS = env_int("NOTIFICATIONS_RESEND_AFTER_SECONDS", 60)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 30)
+NOTIFICATIONS_RETRY_MAX_SECONDS = env_int("NOTIFICATIONS_RETRY_MAX_SECONDS", 3600)
+NOTIFICATIONS_MAX_ATTEMPTS = env_int("NOTIFICATIONS_MAX_ATTEMPTS", 8)
+NOTIFICATIONS_CLAIM_LEASE_SECONDS = env_int("NOTIFICATIONS_CLAIM_LEASE_SECONDS", 300)
+NOTIFICATIONS_CAMPAIGN_BATCH = env_int("NOTIFICATIONS_CAMPAIGN_BATCH", 1000)
+# Plug-ins: notifications imports none of our apps, so the apps that own the data hand it
+# these (dotted paths, loaded on use). The SMS sender ``(user_id=, text=) -> bool`` queues an
+# SMS to the phone on file (security notices to a user without an active device); the
+# audience module has ``audience_errors(segment)`` and ``audience_page(segment, after,
+# limit)`` (campaign segments: province, scheme, age).
+NOTIFICATIONS_SMS_SENDER = "accounts.services.sms_to_user_queue"
+NOTIFICATIONS_CAMPAIGN_AUDIENCE = "contributions.audience"
+CELERY_BEAT_SCHEDULE["notifications-deliveries-resend"] = {
+    "task": "notifications.tasks.deliveries_resend_due_task",
+    "schedule": timedelta(seconds=env_int("NOTIFICATIONS_RESEND_EVERY_SECONDS", 30)),
+}
+CELERY_BEAT_SCHEDULE["notifications-campaigns-due"] = {
+    "task": "notifications.tasks.campaigns_start_due_task",
+    "schedule": timedelta(minutes=1),
+}
 
 # --- Accounts ------------------------------------------------------------------------------
 # Lockout: after LOGIN_MAX_FAILURES failed logins for one account within LOGIN_FAILURE_WINDOW,
@@ -303,6 +337,11 @@ CELERY_BEAT_SCHEDULE["accounts-phone-changes-apply"] = {
 # --- Contributions -------------------------------------------------------------------------
 # Largest declaration file accepted by POST /api/v1/agency/imports (bytes).
 CONTRIBUTIONS_IMPORT_MAX_BYTES = env_int("CONTRIBUTIONS_IMPORT_MAX_BYTES", 64 * 1024 * 1024)
+# Employer arrears of 30 days or more are announced on the 10th of each month.
+CELERY_BEAT_SCHEDULE["contributions-employer-arrears"] = {
+    "task": "contributions.employer_arrears_notify",
+    "schedule": crontab(hour=9, minute=0, day_of_month=10),
+}
 
 # --- Security headers (tightened further in production.py) ----------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -345,14 +384,18 @@ HEALTHCARD_KEYRING_REFRESH_SECONDS = env_int("HEALTHCARD_KEYRING_REFRESH_SECONDS
 HEALTHCARD_VERIFY_MAX_LENGTH = env_int("HEALTHCARD_VERIFY_MAX_LENGTH", 4096)
 # How long a process remembers which facility a clinic user acts for.
 HEALTHCARD_OPERATOR_CACHE_SECONDS = env_int("HEALTHCARD_OPERATOR_CACHE_SECONDS", 60)
-# Scan notifications: with a worker, a beat task tells holders about new scans every
-# HEALTHCARD_SCAN_NOTIFY_SECONDS, so clinic verify never waits on the broker; without one
-# (eager Celery: development, tests) a task runs right after each verify's commit.
-HEALTHCARD_SCAN_NOTIFY_BATCHED = env_bool(
-    "HEALTHCARD_SCAN_NOTIFY_BATCHED", not CELERY_TASK_ALWAYS_EAGER
-)
+# Scan notifications: a beat task tells holders about new scans every
+# HEALTHCARD_SCAN_NOTIFY_SECONDS, so clinic verify never waits on the broker (in development
+# without beat: `manage.py shell -c "from healthcards.tasks import *; scans_notify_pending_task()"`
+# or run `celery -A api beat`).
 HEALTHCARD_SCAN_NOTIFY_SECONDS = env_int("HEALTHCARD_SCAN_NOTIFY_SECONDS", 10)
 CELERY_BEAT_SCHEDULE["healthcards-scans-notify"] = {
     "task": "healthcards.tasks.scans_notify_pending_task",
     "schedule": timedelta(seconds=HEALTHCARD_SCAN_NOTIFY_SECONDS),
+}
+# Holders are told this many days before their card expires (daily beat task).
+HEALTHCARD_EXPIRY_NOTICE_DAYS = env_int("HEALTHCARD_EXPIRY_NOTICE_DAYS", 30)
+CELERY_BEAT_SCHEDULE["healthcards-cards-expiring"] = {
+    "task": "healthcards.tasks.cards_expiring_notify_task",
+    "schedule": crontab(hour=8, minute=0),
 }

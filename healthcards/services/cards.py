@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -26,7 +27,7 @@ from healthcards.models import (
 )
 from healthcards.selectors import healthcard_watcher_user_ids
 from healthcards.services.qr import card_qr_forget
-from notifications.services import notification_send_each
+from notifications.services import Kind, Notice, notifications_send
 
 NOT_ME_REASON = "not_me"
 
@@ -69,11 +70,10 @@ def card_issue(
 
 
 def scan_notice(scan: ScanEvent, card: HealthCard, facility: Facility) -> dict[str, Any]:
-    """What the holder's notification needs, so the task does not load the scan again."""
+    """The data of the holder's notification (the text lives with the kind)."""
     return {
         "scan_id": str(scan.pk),
         "card_id": str(card.pk),
-        "insuree_id": card.insuree_id,
         "card_number": card.card_number,
         "holder_name": card.insuree.full_name,
         "facility_code": facility.code,
@@ -87,7 +87,8 @@ def scan_notice(scan: ScanEvent, card: HealthCard, facility: Facility) -> dict[s
 def scans_notify_pending(*, limit: int = 500) -> int:
     """Tell holders about scans not notified yet, oldest first, at most ``limit`` of them;
     return how many. Rows are locked with SKIP LOCKED (PostgreSQL), so overlapping runs
-    never notify a scan twice."""
+    never notify a scan twice. The only path for scan notices: clinic verify never waits on
+    the broker."""
     scans = list(
         ScanEvent.objects.select_for_update(skip_locked=True, of=("self",))
         .select_related("card__insuree", "facility")
@@ -97,41 +98,21 @@ def scans_notify_pending(*, limit: int = 500) -> int:
     # Holders with accounts in one query; only account-less holders (children) are looked up
     # one by one, for the parents who see their card.
     holders = user_ids_by_insuree_ids(insuree_ids=sorted({scan.insuree_id for scan in scans}))
-    messages: list[dict[str, Any]] = []
+    notices: list[Notice] = []
     for scan in scans:
-        notice = scan_notice(scan, scan.card, scan.facility)
+        data = scan_notice(scan, scan.card, scan.facility)
         holder = holders.get(scan.insuree_id)
-        user_ids = [holder] if holder is not None else _scan_watchers(notice)
-        messages.extend(_scan_message(notice, user_id) for user_id in user_ids)
-    notification_send_each(messages=messages)
+        watchers = [holder] if holder is not None else _scan_watchers(scan)
+        notices.extend(
+            Notice(user_id=user_id, data=data, insuree_id=scan.insuree_id) for user_id in watchers
+        )
+    notifications_send(kind=Kind.HEALTHCARD_SCANNED, notices=notices)
     ScanEvent.objects.filter(pk__in=[scan.pk for scan in scans]).update(notified_at=timezone.now())
     return len(scans)
 
 
-def scan_holder_notify(*, notice: dict[str, Any]) -> None:
-    """Tell the card holder that their card was scanned; for a child without an account, the
-    parents who see the child's card in the app."""
-    messages = [_scan_message(notice, user_id) for user_id in _scan_watchers(notice)]
-    notification_send_each(messages=messages)
-
-
-def _scan_watchers(notice: dict[str, Any]) -> list[object]:
-    return healthcard_watcher_user_ids(card_id=notice["card_id"], insuree_id=notice["insuree_id"])
-
-
-def _scan_message(notice: dict[str, Any], user_id: object) -> dict[str, Any]:
-    scanned_at = timezone.localtime(datetime.fromisoformat(notice["scanned_at"]))
-    return {
-        "user_id": user_id,
-        "kind": "healthcard_scanned",
-        "title": "Your health-insurance card was scanned",
-        "body": (
-            f"{notice['facility_name']} checked card {notice['card_number']} "
-            f"({notice['holder_name']}) at {scanned_at:%H:%M %d/%m/%Y}. If this was not "
-            "you, report it in the app."
-        ),
-        "data": {key: notice[key] for key in ("card_id", "scan_id", "facility_code", "result")},
-    }
+def _scan_watchers(scan: ScanEvent) -> list[object]:
+    return healthcard_watcher_user_ids(card_id=str(scan.card_id), insuree_id=scan.insuree_id)
 
 
 @transaction.atomic
@@ -224,3 +205,50 @@ def card_status_set(*, card: HealthCard, status_value: str, reason: str = "") ->
     card.save(update_fields=["status", "suspended_reason", "updated_at"])
     transaction.on_commit(lambda: card_qr_forget(card=card))
     return card
+
+
+def cards_expiring_notify(*, today: date | None = None, chunk: int = 1000) -> int:
+    """Daily: tell holders (or a child's parents) of active cards that expire within
+    ``HEALTHCARD_EXPIRY_NOTICE_DAYS``, once per card per expiry date (a dedupe key), in
+    chunks of ``chunk`` cards, each its own transaction."""
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=settings.HEALTHCARD_EXPIRY_NOTICE_DAYS)
+    cards = (
+        HealthCard.objects.filter(
+            status=CardStatus.ACTIVE, valid_to__gt=today, valid_to__lte=horizon
+        )
+        .select_related("insuree")
+        .order_by("pk")
+    )
+    told, after = 0, None
+    while True:
+        page = list((cards.filter(pk__gt=after) if after is not None else cards)[:chunk])
+        if not page:
+            return told
+        told += _cards_expiring_notify_page(page)
+        after = page[-1].pk
+
+
+@transaction.atomic
+def _cards_expiring_notify_page(cards: list[HealthCard]) -> int:
+    holders = user_ids_by_insuree_ids(insuree_ids=sorted({card.insuree_id for card in cards}))
+    notices: list[Notice] = []
+    for card in cards:
+        holder = holders.get(card.insuree_id)
+        watchers = (
+            [holder]
+            if holder is not None
+            else healthcard_watcher_user_ids(card_id=str(card.pk), insuree_id=card.insuree_id)
+        )
+        data = {
+            "card_id": str(card.pk),
+            "card_number": card.card_number,
+            "holder_name": card.insuree.full_name,
+            "valid_to": card.valid_to.isoformat() if card.valid_to else "",
+        }
+        key = f"healthcard_expiring:{card.pk}:{data['valid_to']}"
+        notices.extend(
+            Notice(user_id=user_id, data=data, insuree_id=card.insuree_id, dedupe_key=key)
+            for user_id in watchers
+        )
+    return len(notifications_send(kind=Kind.HEALTHCARD_EXPIRING, notices=notices))

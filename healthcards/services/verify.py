@@ -12,8 +12,6 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.selectors import identifier_kind
@@ -31,8 +29,6 @@ from healthcards.selectors import (
     healthcard_get_by_sin,
     healthcard_get_for_person,
 )
-from healthcards.services.cards import scan_notice
-from healthcards.tasks import scan_notify_holder
 from healthcards.tokens import TokenRejected, looks_like_jws, token_verify
 
 
@@ -157,23 +153,15 @@ def _verify_paper(text: str) -> Verdict:
 def scan_event_record(
     *, card: HealthCard, facility: Facility, operator: Any, result: str, source: str
 ) -> ScanEvent:
-    """Log the scan. With HEALTHCARD_SCAN_NOTIFY_BATCHED (production) the holder is told by
-    the ``scans_notify_pending`` beat task, so a verify never waits on, nor fails with, the
-    broker; otherwise (no worker: development) by a task right after commit, whose failure
-    (broker down) is logged and does not fail the verify."""
-    now = timezone.now()
-    batched = settings.HEALTHCARD_SCAN_NOTIFY_BATCHED
-    scan = ScanEvent.objects.create(
+    """Log the scan. The holder is told by the ``scans_notify_pending`` beat task (batched),
+    so a verify never waits on, nor fails with, the broker."""
+    return ScanEvent.objects.create(
         card=card,
         insuree_id=card.insuree_id,
         facility=facility,
         operator=operator,
-        scanned_at=now,
+        scanned_at=timezone.now(),
         result=result,
         source=source,
-        notified_at=None if batched else now,
+        notified_at=None,
     )
-    if not batched:
-        notice = scan_notice(scan, card, facility)
-        transaction.on_commit(lambda: scan_notify_holder.delay(notice), robust=True)
-    return scan

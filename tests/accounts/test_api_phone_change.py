@@ -85,7 +85,7 @@ def test_change_takes_effect_only_after_the_cooling_off(
 
     # Then the old number is warned and the citizen's inbox has a security notice
     assert [to for to, _ in sms_outbox] == [OLD]
-    assert Notification.objects.filter(user=holder, kind="security").count() == 1
+    assert Notification.objects.filter(user=holder, category="security").count() == 1
 
     # And before the cooling-off ends, nothing changes: codes still go to the old number
     assert phone_changes_apply() == 0

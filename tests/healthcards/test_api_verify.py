@@ -85,14 +85,19 @@ def test_a_line_break_appended_by_the_scanner_is_ignored(citizen_client, clinic_
 def test_the_holder_is_notified_of_the_scan(
     citizen, citizen_client, clinic_client, card, django_capture_on_commit_callbacks
 ):
+    from healthcards.tasks import scans_notify_pending_task
+
     token = issue(citizen_client, card)
+    body = verify(clinic_client, token)
 
     with django_capture_on_commit_callbacks(execute=True):
-        body = verify(clinic_client, token)
+        scans_notify_pending_task.delay()
 
     note = Notification.objects.get(user=citizen)
     assert note.kind == "healthcard_scanned"
+    assert note.category == "healthcard"
     assert note.data["scan_id"] == body["scan_id"]
+    assert note.insuree_id == card.insuree_id
 
 
 def test_a_childs_scan_is_told_to_the_parents_with_accounts(
@@ -116,8 +121,11 @@ def test_a_childs_scan_is_told_to_the_parents_with_accounts(
         insuree=child, beneficiary_group="TE", benefit_level=1, registered_facility=facility
     )
 
+    from healthcards.tasks import scans_notify_pending_task
+
+    verify(clinic_client, signed_now(card))
     with django_capture_on_commit_callbacks(execute=True):
-        verify(clinic_client, signed_now(card))
+        scans_notify_pending_task.delay()
 
     told = set(Notification.objects.values_list("user_id", flat=True))
     assert told == {mother.pk, father.pk}
@@ -355,7 +363,6 @@ def test_batched_scan_notifications_wait_for_the_beat_task_and_never_repeat(
     from healthcards.models import ScanEvent
     from healthcards.tasks import scans_notify_pending_task
 
-    settings.HEALTHCARD_SCAN_NOTIFY_BATCHED = True
     token = issue(citizen_client, card)
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
@@ -378,7 +385,6 @@ def test_batched_scan_notifications_wait_for_the_beat_task_and_never_repeat(
 def test_batched_verify_costs_two_queries(
     citizen_client, clinic_client, card, settings, django_assert_num_queries
 ):
-    settings.HEALTHCARD_SCAN_NOTIFY_BATCHED = True
     token = issue(citizen_client, card)
     verify(clinic_client, token)
 
@@ -389,7 +395,6 @@ def test_batched_verify_costs_two_queries(
 def test_a_broker_outage_does_not_fail_the_verify(
     citizen_client, clinic_client, card, settings, broker_down, django_capture_on_commit_callbacks
 ):
-    settings.HEALTHCARD_SCAN_NOTIFY_BATCHED = False
     token = issue(citizen_client, card)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -424,7 +429,6 @@ def test_the_batch_job_does_not_query_per_scan(clinic_client, facility, settings
     from healthcards.services.cards import scans_notify_pending
     from tests.accounts.factories import HouseholdFactory, UserFactory
 
-    settings.HEALTHCARD_SCAN_NOTIFY_BATCHED = True
     household = HouseholdFactory()
     parent = UserFactory(
         insuree=InsureeFactory(household=household, household_relation=HouseholdRelation.HEAD)

@@ -195,12 +195,16 @@ def test_a_broken_id_card_text_is_malformed_with_its_source(clinic_client, lan):
 def test_the_holder_sees_and_is_told_of_an_id_card_scan(
     clinic_client, lan, django_capture_on_commit_callbacks
 ):
+    from healthcards.tasks import scans_notify_pending_task
+
     holder = UserFactory(insuree=lan.insuree)
+    body = verify(clinic_client, {"qr": LAN_TEXT})
 
     with django_capture_on_commit_callbacks(execute=True):
-        body = verify(clinic_client, {"qr": LAN_TEXT})
+        scans_notify_pending_task.delay()  # scan notices are batched by the beat task
 
     note = Notification.objects.get(user=holder)
+    assert note.kind == "healthcard_scanned"
     assert note.data["scan_id"] == body["scan_id"]
     holder_client = _client(holder)
     scans = holder_client.get(f"/api/v1/healthcards/{lan.pk}/scans").json()["results"]

@@ -53,6 +53,9 @@ class Command(BaseCommand):
             for module in modules:
                 if hasattr(module, "seed_demo"):
                     module.seed_demo(ctx)
+            for module in modules:
+                if hasattr(module, "seed_demo_after"):
+                    module.seed_demo_after(ctx)
         if options["citizens"] > 0:
             self._seed_synthetic(ctx, modules, options["citizens"])
         self.stdout.write(
