@@ -6,6 +6,7 @@ from drf_spectacular.views import SpectacularSwaggerView
 from api import health
 from api.schema_view import SchemaApi
 from console.site import support_site
+from healthcards.desk import clinic_desk_view
 from healthcards.views import jwks_view
 
 handler400 = "api.exceptions.bad_request_view"
@@ -30,4 +31,5 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("api/v1/", include(api_v1)),
     path(".well-known/jwks.json", jwks_view, name="jwks"),
+    path("clinic/", clinic_desk_view, name="clinic-desk"),
 ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -29,6 +31,10 @@ CARD_NUMBER_PATTERN = r"^[A-Z]{2}[1-5][0-9]{2}[0-9]{10}$"
 )
 class CardNumberField(serializers.CharField):
     """A health-insurance card number: group, benefit level, province, social insurance number."""
+
+
+# A desk's clock may run a little ahead of the server's.
+QUEUED_CLOCK_SKEW_SECONDS = 60
 
 
 class StrictCharField(serializers.CharField):
@@ -105,6 +111,26 @@ class VerifyInputSerializer(serializers.Serializer):
         help_text="The scanned text: a signed QR token, a paper card's or an identity card's "
         "QR text.",
     )
+    scanned_at = serializers.DateTimeField(
+        required=False,
+        help_text="When the desk scanned it, for a scan queued while the desk was offline. "
+        "It counts where the signed token was alive then (expiry judged at that time, scan "
+        "logged at it); otherwise the scan is logged now. At most "
+        "HEALTHCARD_VERIFY_QUEUED_MAX_AGE seconds old, and not in the future.",
+    )
+
+    def validate_scanned_at(self, value: datetime) -> datetime:
+        now = timezone.now()
+        if value > now + timedelta(seconds=QUEUED_CLOCK_SKEW_SECONDS):
+            raise serializers.ValidationError(
+                gettext("The scan time is in the future."), code="scanned_at_future"
+            )
+        if value < now - timedelta(seconds=settings.HEALTHCARD_VERIFY_QUEUED_MAX_AGE):
+            raise serializers.ValidationError(
+                gettext("The scan is too old to be logged."), code="scanned_at_too_old"
+            )
+        return min(value, now)
+
     national_id = StrictCharField(
         required=False, max_length=32, help_text="Typed lookup: the 12-digit national ID."
     )

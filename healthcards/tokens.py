@@ -32,6 +32,7 @@ from healthcards.models import HealthCard
 TOKEN_TYPE = "vss-hc+jwt"  # noqa: S105 - a media type, not a secret
 ALGORITHM = "EdDSA"
 REQUIRED_CLAIMS = ["iss", "aud", "iat", "exp", "jti", "cn"]
+LEEWAY = 5  # seconds of clock difference tolerated on exp and iat
 _COMPACT_JWS_RE = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+")
 
 
@@ -114,6 +115,13 @@ def token_verify(text: str) -> VerifiedToken:
     return VerifiedToken(claims=claims, expired=True)
 
 
+def token_alive_at(token: VerifiedToken, moment: datetime) -> bool:
+    """Whether the token was within its lifetime (issue to expiry, same leeway) at ``moment``:
+    a scan queued offline is judged at the time it was made, never before the token existed."""
+    stamp = moment.timestamp()
+    return bool(token.claims["iat"] - LEEWAY <= stamp <= token.claims["exp"] + LEEWAY)
+
+
 def _decode(text: str, key: Any, *, verify_exp: bool) -> dict[str, Any] | None:
     try:
         claims = jwt.decode(
@@ -122,7 +130,7 @@ def _decode(text: str, key: Any, *, verify_exp: bool) -> dict[str, Any] | None:
             algorithms=[ALGORITHM],
             audience=settings.HEALTHCARD_QR_AUDIENCE,
             issuer=settings.HEALTHCARD_QR_ISSUER,
-            leeway=5,
+            leeway=LEEWAY,
             options={"require": REQUIRED_CLAIMS, "verify_exp": verify_exp},
         )
     except jwt.ExpiredSignatureError:

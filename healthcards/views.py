@@ -421,7 +421,10 @@ class ClinicVerifyApi(APIView):
         typed = _typed_lookup(data.validated_data)
         if typed is None:
             verdict = card_verify(
-                text=data.validated_data["qr"], operator=request.user, facility=facility
+                text=data.validated_data["qr"],
+                operator=request.user,
+                facility=facility,
+                scanned_at=data.validated_data.get("scanned_at"),
             )
         else:
             verdict = card_verify_typed(

@@ -27,7 +27,7 @@ ALLOWED = {
 PUBLIC_MODULES = {"services", "selectors"}
 API_CONVENTION_MODULES = [
     "exceptions.py", "pagination.py", "permissions.py", "throttles.py", "roles.py",
-    "error_codes.py", "health.py", "demo.py", "renderers.py", "cache.py",
+    "error_codes.py", "health.py", "demo.py", "renderers.py", "cache.py", "csp.py",
 ]  # fmt: skip
 
 

@@ -382,6 +382,9 @@ HEALTHCARD_JWKS_MAX_AGE = env_int("HEALTHCARD_JWKS_MAX_AGE", 300)
 # How long a process trusts its in-memory copy of the public keys before reloading them.
 HEALTHCARD_KEYRING_REFRESH_SECONDS = env_int("HEALTHCARD_KEYRING_REFRESH_SECONDS", 30)
 HEALTHCARD_VERIFY_MAX_LENGTH = env_int("HEALTHCARD_VERIFY_MAX_LENGTH", 4096)
+# A scan a clinic desk queued while offline (verify with "scanned_at") is accepted this long
+# after it was made (an outage over a weekend fits).
+HEALTHCARD_VERIFY_QUEUED_MAX_AGE = env_int("HEALTHCARD_VERIFY_QUEUED_MAX_AGE", 3 * 86400)
 # How long a process remembers which facility a clinic user acts for.
 HEALTHCARD_OPERATOR_CACHE_SECONDS = env_int("HEALTHCARD_OPERATOR_CACHE_SECONDS", 60)
 # Scan notifications: a beat task tells holders about new scans every

@@ -9,7 +9,7 @@ scheduled after commit.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.utils import timezone
@@ -29,7 +29,7 @@ from healthcards.selectors import (
     healthcard_get_by_sin,
     healthcard_get_for_person,
 )
-from healthcards.tokens import TokenRejected, looks_like_jws, token_verify
+from healthcards.tokens import TokenRejected, looks_like_jws, token_alive_at, token_verify
 
 
 @dataclass(frozen=True)
@@ -40,14 +40,23 @@ class Verdict:
     show_card: bool = True
     # signed_qr, paper_card, id_card or typed; None only for text of no known layout.
     source: str | None = None
+    # When the scan happened, for a queued offline scan whose token vouches for that time.
+    scanned_at: datetime | None = None
 
 
-def card_verify(*, text: str, operator: Any, facility: Facility) -> Verdict:
+def card_verify(
+    *, text: str, operator: Any, facility: Facility, scanned_at: datetime | None = None
+) -> Verdict:
     """Verify ``text`` as scanned at ``facility`` by ``operator``; log identifiable cards.
-    Surrounding whitespace (scanners often append a line break) is ignored."""
+    Surrounding whitespace (scanners often append a line break) is ignored.
+
+    ``scanned_at`` (a scan the desk queued while offline) counts only for a signed token
+    that was alive then (between its ``iat`` and ``exp``): its expiry is judged at that moment
+    and the scan is logged at it. Otherwise, and for unsigned texts, the scan is logged now.
+    The card's own status is always today's."""
     text = text.strip()
     if looks_like_jws(text):
-        verdict, source = _verify_signed(text), ScanSource.SIGNED_QR
+        verdict, source = _verify_signed(text, scanned_at), ScanSource.SIGNED_QR
     elif looks_like_paper_card(text):
         verdict, source = _verify_paper(text), ScanSource.PAPER_CARD
     elif looks_like_id_card(text):
@@ -79,7 +88,7 @@ def _verdict_logged(verdict: Verdict, *, source: str, operator: Any, facility: F
         return replace(verdict, source=source)
     scan = scan_event_record(
         card=verdict.card, facility=facility, operator=operator, result=verdict.result,
-        source=source,
+        source=source, scanned_at=verdict.scanned_at,
     )  # fmt: skip
     return replace(verdict, scan=scan, source=source)
 
@@ -112,7 +121,7 @@ def _card_state(card: HealthCard) -> str | None:
     return None if state == CardStatus.ACTIVE else state
 
 
-def _verify_signed(text: str) -> Verdict:
+def _verify_signed(text: str, scanned_at: datetime | None) -> Verdict:
     try:
         token = token_verify(text)
     except TokenRejected as rejected:
@@ -120,12 +129,17 @@ def _verify_signed(text: str) -> Verdict:
     card = healthcard_get_by_number(card_number=token.card_number)
     if card is None:
         return Verdict(result=ScanResult.UNKNOWN_CARD)
+    # A queued scan's time counts where the token vouches for it (alive then).
+    when = scanned_at if scanned_at is not None and token_alive_at(token, scanned_at) else None
     state = _card_state(card)
     if state is not None:
-        return Verdict(result=state, card=card)
+        return Verdict(result=state, card=card, scanned_at=when)
     if token.generation < card.qr_generation:  # issued before a "not me"
-        return Verdict(result=ScanResult.REVOKED, card=card)
-    return Verdict(result=ScanResult.EXPIRED if token.expired else ScanResult.VALID, card=card)
+        return Verdict(result=ScanResult.REVOKED, card=card, scanned_at=when)
+    expired = token.expired and when is None
+    return Verdict(
+        result=ScanResult.EXPIRED if expired else ScanResult.VALID, card=card, scanned_at=when
+    )
 
 
 def _verify_paper(text: str) -> Verdict:
@@ -151,16 +165,31 @@ def _verify_paper(text: str) -> Verdict:
 
 
 def scan_event_record(
-    *, card: HealthCard, facility: Facility, operator: Any, result: str, source: str
+    *,
+    card: HealthCard,
+    facility: Facility,
+    operator: Any,
+    result: str,
+    source: str,
+    scanned_at: datetime | None = None,
 ) -> ScanEvent:
     """Log the scan. The holder is told by the ``scans_notify_pending`` beat task (batched),
-    so a verify never waits on, nor fails with, the broker."""
+    so a verify never waits on, nor fails with, the broker.
+
+    A queued offline scan (``scanned_at`` given) sent again, because the desk never saw the
+    first answer, is the same scan: it is returned, not logged nor told twice."""
+    if scanned_at is not None:
+        already = ScanEvent.objects.filter(
+            insuree_id=card.insuree_id, card=card, operator=operator, scanned_at=scanned_at
+        ).first()
+        if already is not None:
+            return already
     return ScanEvent.objects.create(
         card=card,
         insuree_id=card.insuree_id,
         facility=facility,
         operator=operator,
-        scanned_at=timezone.now(),
+        scanned_at=scanned_at or timezone.now(),
         result=result,
         source=source,
         notified_at=None,
