@@ -8,12 +8,22 @@ from contributions.models import (
     Employer,
     ImportJob,
     ReferenceAmount,
+    Statement,
 )
 
 
 @admin.register(Employer)
 class EmployerAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "province_code")
+    list_display = (
+        "code",
+        "name",
+        "province_code",
+        "salary_regime",
+        "minimum_wage_region",
+        "reduced_accident_rate_from",
+        "reduced_accident_rate_to",
+    )
+    list_filter = ("salary_regime", "minimum_wage_region")
     search_fields = ("=code", "name")
 
 
@@ -31,7 +41,15 @@ class ReferenceAmountAdmin(admin.ModelAdmin):
 
 @admin.register(Declaration)
 class DeclarationAdmin(admin.ModelAdmin):
-    list_display = ("id", "file_name", "status", "rows_total", "rows_written", "created_at")
+    list_display = (
+        "id",
+        "file_name",
+        "status",
+        "rows_total",
+        "rows_written",
+        "rows_updated",
+        "created_at",
+    )
     readonly_fields = [f.name for f in Declaration._meta.fields]
 
 
@@ -58,3 +76,16 @@ class ImportJobAdmin(admin.ModelAdmin):
     list_filter = ("status",)
     exclude = ("content",)
     readonly_fields = [f.name for f in ImportJob._meta.fields if f.name != "content"]
+
+
+@admin.register(Statement)
+class StatementAdmin(admin.ModelAdmin):
+    """Read only: statements are issued and revoked through the API."""
+
+    list_display = ("code", "insuree", "month_from", "month_to", "status", "issued_at")
+    list_filter = ("status", "file_format", "language")
+    search_fields = ("=code",)
+    readonly_fields = [f.name for f in Statement._meta.fields]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False

@@ -28,7 +28,7 @@ from accounts.selectors import identifier_kind
 from contributions.error_codes import RowErrorCode as E
 from contributions.models import RecordStatus, Scheme
 from contributions.months import month_parse
-from contributions.rates import RateBook
+from contributions.rates import DEFAULT_TERMS, EmployerTerms, RateBook
 
 REQUIRED_COLUMNS = (
     "social_insurance_number",
@@ -99,8 +99,10 @@ class RowChecker:
         employers: dict[str, int],
         book: RateBook,
         latest_month: date,
+        employer_terms: dict[int, EmployerTerms] | None = None,
     ) -> None:
         self.insurees, self.employers, self.book = insurees, employers, book
+        self.employer_terms = employer_terms or {}
         self.latest_month = latest_month
         self.seen: set[tuple[int, date, str, int | None]] = set()
 
@@ -187,14 +189,22 @@ class RowChecker:
         self, scheme: str, month: date, employer_id: int | None, amounts: dict[str, int], fail: Any
     ) -> None:
         if employer_id is not None:
-            self._check_employed(scheme, month, amounts, fail)
+            terms = self.employer_terms.get(employer_id, DEFAULT_TERMS)
+            self._check_employed(scheme, month, amounts, fail, terms)
         elif scheme == Scheme.VOLUNTARY_SI:
             self._check_voluntary(month, amounts, fail)
         else:
             self._check_household_health(month, amounts, fail)
 
-    def _check_employed(self, scheme: str, month: date, amounts: dict[str, int], fail: Any) -> None:
-        expected = self.book.employed_shares(scheme, month, amounts["salary_base"])
+    def _check_employed(
+        self,
+        scheme: str,
+        month: date,
+        amounts: dict[str, int],
+        fail: Any,
+        terms: EmployerTerms = DEFAULT_TERMS,
+    ) -> None:
+        expected = self.book.employed_shares(scheme, month, amounts["salary_base"], terms)
         if expected is None:
             fail("month", E.NO_RATE, "No rate in force that month for this scheme.")
             return

@@ -10,6 +10,7 @@ class ContributionErrorCode(StrEnum):
     IMPORT_EMPTY = "import_empty"
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     NO_RECORDS = "no_records"
+    STATEMENT_CODE_INVALID = "statement_code_invalid"
 
 
 class RowErrorCode(StrEnum):

@@ -4,6 +4,7 @@ benefit payments. Money is integer VND. ``month`` is a date on the first day of 
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import ClassVar
 
 from django.conf import settings
@@ -13,17 +14,55 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+class SalaryRegime(models.TextChoices):
+    """Who sets the salary on which social insurance is paid (Law 41/2024 art. 72): the
+    State's salary scale (public bodies) or the employer (enterprises, most citizens)."""
+
+    STATE = "state", _("Salary scale set by the State")
+    EMPLOYER = "employer", _("Salary decided by the employer")
+
+
+class MinimumWageRegion(models.IntegerChoices):
+    REGION_1 = 1, _("Region I")
+    REGION_2 = 2, _("Region II")
+    REGION_3 = 3, _("Region III")
+    REGION_4 = 4, _("Region IV")
+
+
 class Employer(models.Model):
-    """An employing unit as registered with the agency (mã đơn vị)."""
+    """An employing unit as registered with the agency (mã đơn vị).
+
+    ``salary_regime`` decides how a pension averages its salaries and which cap applies to
+    unemployment insurance; ``minimum_wage_region`` gives that cap (20 times the regional
+    minimum wage). ``reduced_accident_rate_from``/``_to`` (exclusive) is the period in which
+    the employer qualifies for the 0.3% occupational accident rate instead of 0.5%.
+    """
 
     code = models.CharField(max_length=20, unique=True)
     name = models.CharField(max_length=255)
     province_code = models.CharField(max_length=2)
+    salary_regime = models.CharField(
+        max_length=10, choices=SalaryRegime.choices, default=SalaryRegime.EMPLOYER
+    )
+    minimum_wage_region = models.PositiveSmallIntegerField(
+        choices=MinimumWageRegion.choices, default=MinimumWageRegion.REGION_1
+    )
+    reduced_accident_rate_from = models.DateField(null=True, blank=True)
+    reduced_accident_rate_to = models.DateField(
+        null=True, blank=True, help_text=_("exclusive; empty: still qualifies")
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering: ClassVar = ["code"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(reduced_accident_rate_to__isnull=True)
+                | Q(reduced_accident_rate_from__isnull=False),
+                name="employer_reduced_rate_has_start",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
@@ -75,6 +114,10 @@ class ContributionRate(models.Model):
 class ReferenceAmountKind(models.TextChoices):
     BASE_SALARY = "base_salary", _("Base salary (lương cơ sở)")
     RURAL_POVERTY_LINE = "rural_poverty_line", _("Rural poverty line")
+    MIN_WAGE_REGION_1 = "min_wage_region_1", _("Regional minimum wage, region I")
+    MIN_WAGE_REGION_2 = "min_wage_region_2", _("Regional minimum wage, region II")
+    MIN_WAGE_REGION_3 = "min_wage_region_3", _("Regional minimum wage, region III")
+    MIN_WAGE_REGION_4 = "min_wage_region_4", _("Regional minimum wage, region IV")
 
 
 class ReferenceAmount(models.Model):
@@ -114,6 +157,9 @@ class Declaration(models.Model):
     rows_total = models.PositiveIntegerField(default=0)
     rows_valid = models.PositiveIntegerField(default=0)
     rows_written = models.PositiveIntegerField(default=0)
+    rows_updated = models.PositiveIntegerField(
+        default=0, help_text=_("months on record whose status this file changed")
+    )
     rows_existing = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
     imported_by = models.ForeignKey(
@@ -300,3 +346,69 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"import job {self.pk} ({self.status})"
+
+
+class StatementStatus(models.TextChoices):
+    VALID = "valid", _("Valid")
+    REVOKED = "revoked", _("Revoked")
+
+
+class StatementState(models.TextChoices):
+    """What a statement is now: its status, or expired once its signed QR has run out."""
+
+    VALID = "valid", _("Valid")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
+
+
+class StatementCheck(models.TextChoices):
+    """The answer to a verification code."""
+
+    VALID = "valid", _("Valid")
+    REVOKED = "revoked", _("Revoked")
+    EXPIRED = "expired", _("Expired")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class Statement(models.Model):
+    """The verification record of an issued statement (PDF or CSV): whose it is, the period,
+    a digest of its rows and totals, and the short code printed on it. The document itself is
+    not kept; the record is what a bank or a court checks the code and the QR against."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # no index of its own: the composite index below starts with insuree_id
+    insuree = models.ForeignKey(
+        "accounts.Insuree", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    code = models.CharField(max_length=12, unique=True, help_text=_("Crockford base32"))
+    month_from = models.DateField(null=True, blank=True)
+    month_to = models.DateField(null=True, blank=True)
+    file_format = models.CharField(max_length=3)
+    language = models.CharField(max_length=5)
+    masked_name = models.CharField(max_length=150)
+    totals = models.JSONField(default=dict)
+    digest = models.CharField(max_length=64, help_text=_("SHA-256 of the rows and totals"))
+    issued_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        max_length=8, choices=StatementStatus.choices, default=StatementStatus.VALID
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering: ClassVar = ["insuree_id", "-issued_at", "-id"]
+        indexes: ClassVar = [
+            models.Index(fields=["insuree", "-issued_at", "-id"], name="statement_insuree_issued"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.insuree_id} {self.code} {self.status}"
+
+    def state_at(self, moment: datetime) -> str:
+        """valid, revoked, or expired (the signed QR's validity has run out)."""
+        if self.status == StatementStatus.REVOKED:
+            return StatementState.REVOKED
+        return StatementState.EXPIRED if self.expires_at <= moment else StatementState.VALID

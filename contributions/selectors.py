@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.db import connection
 from django.db.models import QuerySet, Sum
+from django.http import Http404
 
+from accounts.selectors import access_insuree_for_viewer
+from contributions.five_years import five_year_date
 from contributions.models import (
     BenefitPayment,
     ContributionRecord,
@@ -17,11 +22,13 @@ from contributions.models import (
     Employer,
     ImportJob,
     RecordStatus,
+    SalaryRegime,
     Scheme,
+    Statement,
 )
 from contributions.months import month_format, month_range
 from contributions.pension import PensionInputs, pension_estimate
-from contributions.rates import RateBook
+from contributions.rates import EmployerTerms, RateBook
 
 CONTRIBUTION_ROW_FIELDS = (
     "id",
@@ -166,18 +173,28 @@ def contribution_summary(*, insuree_id: int) -> dict[str, Any]:
         )
         .order_by()
     )
+    return summary_of(
+        (row["scheme"], row["month"], row["status"], row["employee"], row["employer"], row["state"])
+        for row in grouped
+    )
+
+
+def summary_of(rows: Iterable[tuple[str, date, str, int, int, int]]) -> dict[str, Any]:
+    """The summary of ``(scheme, month, status, employee, employer, state)`` rows: the rules
+    of ``contribution_summary``, shared with the statement, which sums its own rows."""
     summaries: dict[str, SchemeSummary] = {}
-    for row in grouped:
-        summary = summaries.setdefault(row["scheme"], SchemeSummary(row["scheme"]))
-        amount = row["employee"] + row["employer"] + row["state"]
-        if row["status"] == RecordStatus.PAID:
-            summary.paid_months.add(row["month"])
-            summary.employee_total += row["employee"]
-            summary.employer_total += row["employer"]
-            summary.state_total += row["state"]
+    for scheme, month, status, employee, employer, state in rows:
+        if status == RecordStatus.REVERSED:
+            continue
+        summary = summaries.setdefault(scheme, SchemeSummary(scheme))
+        if status == RecordStatus.PAID:
+            summary.paid_months.add(month)
+            summary.employee_total += employee
+            summary.employer_total += employer
+            summary.state_total += state
         else:
-            summary.owed_months.add(row["month"])
-            summary.owed_total += amount
+            summary.owed_months.add(month)
+            summary.owed_total += employee + employer + state
     si_months: set[date] = set()
     for scheme in SOCIAL_INSURANCE_SCHEMES:
         if scheme in summaries:
@@ -209,24 +226,70 @@ def contribution_statement_rows(
     return list(records.order_by("month", "scheme", "id").values(*CONTRIBUTION_ROW_FIELDS))
 
 
-def monthly_si_salaries(*, insuree_id: int) -> dict[date, int]:
+def monthly_si_salaries(*, insuree_id: int) -> tuple[dict[date, int], frozenset[date]]:
     """Per month, the salary (or chosen income) on which social insurance was paid, summed
-    over employers; reversed and owed months do not count."""
+    over employers, and the months paid on the State's salary scale (by the employer's
+    regime); reversed and owed months do not count."""
     salaries: dict[date, int] = defaultdict(int)
+    state_months: set[date] = set()
     rows = (
         ContributionRecord.objects.filter(
             insuree_id=insuree_id, scheme__in=SOCIAL_INSURANCE_SCHEMES, status=RecordStatus.PAID
         )
         .order_by()
-        .values_list("month", "salary_base")
+        .values_list("month", "salary_base", "employer__salary_regime")
     )
-    for month, salary in rows:
+    for month, salary, regime in rows:
         salaries[month] += salary
-    return dict(salaries)
+        if regime == SalaryRegime.STATE:
+            state_months.add(month)
+    return dict(salaries), frozenset(state_months)
+
+
+def health_five_year_dates(*, insuree_ids: list[int], chunk: int = 5000) -> dict[int, date | None]:
+    """Per insuree, the date five consecutive years of health insurance were reached, from
+    their paid health-insurance months (``five_years.five_year_date``); one query per chunk."""
+    months: dict[int, set[date]] = {insuree_id: set() for insuree_id in insuree_ids}
+    for start in range(0, len(insuree_ids), chunk):
+        rows = (
+            ContributionRecord.objects.filter(
+                insuree_id__in=insuree_ids[start : start + chunk],
+                scheme=Scheme.HEALTH,
+                status=RecordStatus.PAID,
+            )
+            .order_by()
+            .values_list("insuree_id", "month")
+            .distinct()
+        )
+        for insuree_id, month in rows.iterator(chunk_size=10_000):
+            months[insuree_id].add(month)
+    return {insuree_id: five_year_date(found) for insuree_id, found in months.items()}
+
+
+def health_insuree_ids() -> list[int]:
+    """Everyone with a health-insurance record, in id order (a backfill walks them)."""
+    return list(
+        ContributionRecord.objects.filter(scheme=Scheme.HEALTH)
+        .order_by("insuree_id")
+        .values_list("insuree_id", flat=True)
+        .distinct()
+    )
 
 
 def employers_by_code(*, codes: set[str]) -> dict[str, int]:
     return dict(Employer.objects.filter(code__in=codes).values_list("code", "id"))
+
+
+def employer_terms_by_id(*, ids: set[int]) -> dict[int, EmployerTerms]:
+    """What the rates need to know about each employer (regime, region, reduced rate)."""
+    rows = Employer.objects.filter(pk__in=ids).values_list(
+        "id",
+        "salary_regime",
+        "minimum_wage_region",
+        "reduced_accident_rate_from",
+        "reduced_accident_rate_to",
+    )
+    return {row[0]: EmployerTerms(*row[1:]) for row in rows}
 
 
 def insuree_ids_by_identifier(*, identifiers: list[str], chunk: int = 5000) -> dict[str, int]:
@@ -259,6 +322,38 @@ def declaration_find(*, file_sha256: str, idempotency_key: str | None) -> Declar
     return Declaration.objects.filter(file_sha256=file_sha256).first()
 
 
+@dataclass(frozen=True)
+class RecordOnRecord:
+    id: int
+    status: str
+    declaration_id: int | None
+
+
+def records_on_record_for_update(
+    *, keys: list[tuple[int, date, str, int | None]], chunk: int = 5000
+) -> dict[tuple[int, date, str, int | None], RecordOnRecord]:
+    """The records already on file for these (insuree, month, scheme, employer) keys, locked
+    for the rest of the transaction (PostgreSQL); one query per chunk of insurees, on the
+    (insuree, month) index."""
+    wanted = set(keys)
+    insuree_ids = sorted({key[0] for key in wanted})
+    months = sorted({key[1] for key in wanted})
+    found: dict[tuple[int, date, str, int | None], RecordOnRecord] = {}
+    for start in range(0, len(insuree_ids), chunk):
+        rows = (
+            ContributionRecord.objects.select_for_update()
+            .filter(insuree_id__in=insuree_ids[start : start + chunk], month__in=months)
+            .order_by()
+            .values_list("insuree_id", "month", "scheme", "employer_id", "id", "status",
+                         "declaration_id")
+        )  # fmt: skip
+        for insuree_id, month, scheme, employer_id, pk, status, declaration_id in rows:
+            key = (insuree_id, month, scheme, employer_id)
+            if key in wanted:
+                found[key] = RecordOnRecord(pk, status, declaration_id)
+    return found
+
+
 def declaration_insuree_ids(*, declaration_id: int) -> list[int]:
     return list(
         ContributionRecord.objects.filter(declaration_id=declaration_id)
@@ -276,10 +371,12 @@ def pension_estimate_for(
     future_salary: int | None = None,
 ) -> dict[str, Any]:
     """The pension estimate from the insuree's record (two queries for the rates)."""
+    salaries, state_months = monthly_si_salaries(insuree_id=insuree.pk)
     inputs = PensionInputs(
         gender=insuree.gender,
         born=insuree.date_of_birth,
-        salaries=monthly_si_salaries(insuree_id=insuree.pk),
+        salaries=salaries,
+        state_months=state_months,
         today=today,
         retirement_date=retirement_date,
         future_salary=future_salary,
@@ -289,3 +386,27 @@ def pension_estimate_for(
 
 def import_job_get(*, job_id: Any) -> ImportJob | None:
     return ImportJob.objects.select_related("declaration").filter(pk=job_id).first()
+
+
+def statement_list(*, insuree_id: int) -> QuerySet[Statement]:
+    """The statements issued for an insuree, newest first."""
+    return Statement.objects.filter(insuree_id=insuree_id).order_by("-issued_at", "-id")
+
+
+def access_statement_by_id(*, viewer: Any, statement_id: object) -> Statement:
+    """A statement of the viewer or of one of their minor children; anything else is 404,
+    whether it exists or not."""
+    try:
+        key = uuid.UUID(str(statement_id))
+    except ValueError as error:
+        raise Http404 from error
+    statement = Statement.objects.select_related("insuree").filter(pk=key).first()
+    if statement is None:
+        raise Http404
+    if statement.insuree_id != viewer.pk:
+        access_insuree_for_viewer(viewer=viewer, public_id=statement.insuree.public_id)
+    return statement
+
+
+def statement_get_by_code(*, code: str) -> Statement | None:
+    return Statement.objects.filter(code=code).first()

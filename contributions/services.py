@@ -1,4 +1,5 @@
-"""Writes: importing a file of employer declarations, now or through a worker."""
+"""Writes: importing a file of employer declarations, now or through a worker; issuing and
+revoking verifiable statements."""
 
 from __future__ import annotations
 
@@ -6,19 +7,27 @@ import csv
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import status
 
 from accounts.selectors import user_ids_by_insuree_ids
-from accounts.services import audit_event_record
+from accounts.services import audit_event_record, audit_events_record_bulk
 from api.exceptions import ApplicationError
 from contributions import selectors
-from contributions.declarations import CheckedFile, FileUnreadable, RowChecker, csv_rows
+from contributions.declarations import (
+    CheckedFile,
+    FileUnreadable,
+    RowChecker,
+    ValidRow,
+    csv_rows,
+)
 from contributions.error_codes import ContributionErrorCode as Code
 from contributions.models import (
     BenefitPayment,
@@ -28,9 +37,22 @@ from contributions.models import (
     DeclarationStatus,
     ImportJob,
     ImportJobStatus,
+    RecordStatus,
+    Scheme,
+    Statement,
+    StatementStatus,
 )
-from contributions.months import month_start
+from contributions.months import month_format, month_start
 from contributions.rates import RateBook
+from contributions.statements.codes import code_display, code_generate
+from contributions.statements.content import (
+    Holder,
+    StatementContent,
+    Verification,
+    statement_content,
+)
+from contributions.statements.tokens import statement_claims, statement_token_sign
+from healthcards.services.cards import card_five_year_dates_set
 from notifications.services import Kind, Notice, notification_send, notifications_send
 
 BATCH_SIZE = 5000
@@ -106,11 +128,13 @@ def declaration_check(
     raw_rows = [raw for _, raw in numbered]
     sins = sorted({row.get("social_insurance_number", "").strip() for row in raw_rows})
     codes = {row.get("employer_code", "").strip() for row in raw_rows} - {""}
+    employers = selectors.employers_by_code(codes=codes)
     checker = RowChecker(
         insurees=selectors.insuree_ids_by_identifier(identifiers=sins),
-        employers=selectors.employers_by_code(codes=codes),
+        employers=employers,
         book=RateBook.load(),
         latest_month=month_start(today or timezone.localdate()),
+        employer_terms=selectors.employer_terms_by_id(ids=set(employers.values())),
     )
     checked = CheckedFile(rows_total=len(raw_rows))
     for index, (number, raw) in enumerate(numbered):
@@ -176,42 +200,179 @@ def _write(
     )
     now = timezone.now()
     total = len(checked.valid)
-    for start in range(0, total, BATCH_SIZE):
+    on_record = selectors.records_on_record_for_update(
+        keys=[(row.insuree_id, row.month, row.scheme, row.employer_id) for row in checked.valid]
+    )
+    fresh = [row for row in checked.valid if _key(row) not in on_record]
+    for start in range(0, len(fresh), BATCH_SIZE):
         ContributionRecord.objects.bulk_create(
-            [
-                ContributionRecord(
-                    insuree_id=row.insuree_id,
-                    month=row.month,
-                    scheme=row.scheme,
-                    employer_id=row.employer_id,
-                    salary_base=row.salary_base,
-                    employee_amount=row.employee_amount,
-                    employer_amount=row.employer_amount,
-                    state_subsidy=row.state_subsidy,
-                    status=row.status,
-                    declaration=declaration,
-                    posted_at=now,
-                )
-                for row in checked.valid[start : start + BATCH_SIZE]
-            ],
-            ignore_conflicts=True,  # a month already on record stays as it is
+            [_record(row, declaration, now) for row in fresh[start : start + BATCH_SIZE]],
+            ignore_conflicts=True,  # written meanwhile by another import: kept as it is
         )
-        progress("write", min(start + BATCH_SIZE, total), total)
+        progress("write", min(start + BATCH_SIZE, len(fresh)), total)
+    changes = _status_changes(checked.valid, on_record)
+    _apply_status_changes(changes, declaration, acting_user, now)
     insuree_ids = selectors.declaration_insuree_ids(declaration_id=declaration.pk)
-    declaration.rows_written = ContributionRecord.objects.filter(
-        declaration_id=declaration.pk
-    ).count()
-    declaration.rows_existing = total - declaration.rows_written
-    declaration.save(update_fields=["rows_written", "rows_existing"])
+    declaration.rows_updated = len(changes)
+    declaration.rows_written = (
+        ContributionRecord.objects.filter(declaration_id=declaration.pk).count()
+        - declaration.rows_updated
+    )
+    declaration.rows_existing = total - declaration.rows_written - declaration.rows_updated
+    declaration.save(update_fields=["rows_written", "rows_updated", "rows_existing"])
     audit_event_record(
         action="contributions.import",
         actor=acting_user,
         object_type="declaration",
         object_id=str(declaration.pk),
-        data={"file_sha256": digest, "rows_written": declaration.rows_written},
+        data={
+            "file_sha256": digest,
+            "rows_written": declaration.rows_written,
+            "rows_updated": declaration.rows_updated,
+        },
     )
+    _five_year_dates_refresh(checked.valid)
     contributions_posted_notify(insuree_ids=insuree_ids, declaration_id=declaration.pk)
     return declaration
+
+
+RecordKey = tuple[int, date, str, int | None]
+# A month already on record changes status when declared again, except that a paid month is
+# never turned back into owed (a later declaration of arrears does not undo a payment).
+STATUS_CHANGES = {
+    (RecordStatus.OWED, RecordStatus.PAID),
+    (RecordStatus.OWED, RecordStatus.REVERSED),
+    (RecordStatus.REVERSED, RecordStatus.PAID),
+    (RecordStatus.REVERSED, RecordStatus.OWED),
+    (RecordStatus.PAID, RecordStatus.REVERSED),
+}
+
+
+def _key(row: ValidRow) -> RecordKey:
+    return (row.insuree_id, row.month, row.scheme, row.employer_id)
+
+
+def _record(row: ValidRow, declaration: Declaration, now: Any) -> ContributionRecord:
+    return ContributionRecord(
+        insuree_id=row.insuree_id,
+        month=row.month,
+        scheme=row.scheme,
+        employer_id=row.employer_id,
+        salary_base=row.salary_base,
+        employee_amount=row.employee_amount,
+        employer_amount=row.employer_amount,
+        state_subsidy=row.state_subsidy,
+        status=row.status,
+        declaration=declaration,
+        posted_at=now,
+    )
+
+
+def _status_changes(
+    rows: list[ValidRow], on_record: dict[RecordKey, selectors.RecordOnRecord]
+) -> list[tuple[ValidRow, selectors.RecordOnRecord]]:
+    changes = []
+    for row in rows:
+        existing = on_record.get(_key(row))
+        if existing is not None and (existing.status, row.status) in STATUS_CHANGES:
+            changes.append((row, existing))
+    return changes
+
+
+def _apply_status_changes(
+    changes: list[tuple[ValidRow, selectors.RecordOnRecord]],
+    declaration: Declaration,
+    acting_user: Any,
+    now: Any,
+) -> None:
+    """The new status and amounts of each month declared again, in bulk; every change is
+    audited: one event per insuree (``contributions.record_status_changed``, object the
+    declaration) listing each of their records that changed, what it was and what it is.
+    One event per record cost more than the updates themselves on a large file."""
+    if not changes:
+        return
+    _records_update(changes, declaration, now)
+    per_insuree: dict[int, list[dict[str, Any]]] = {}
+    for row, existing in changes:
+        per_insuree.setdefault(row.insuree_id, []).append(
+            {
+                "record_id": existing.id,
+                "month": month_format(row.month),
+                "scheme": row.scheme,
+                "employer_id": row.employer_id,
+                "from": existing.status,
+                "to": row.status,
+                "previous_declaration_id": existing.declaration_id,
+                "row": row.row,
+            }
+        )
+    audit_events_record_bulk(
+        action="contributions.record_status_changed",
+        actor=acting_user,
+        object_type="declaration",
+        events=[
+            (insuree_id, str(declaration.pk), {"changes": insuree_changes})
+            for insuree_id, insuree_changes in per_insuree.items()
+        ],
+    )
+
+
+AMOUNT_FIELDS = ("salary_base", "employee_amount", "employer_amount", "state_subsidy")
+UPDATE_FROM_VALUES = (
+    "UPDATE {table} AS r SET status = v.status, salary_base = v.salary_base, "
+    "employee_amount = v.employee_amount, employer_amount = v.employer_amount, "
+    "state_subsidy = v.state_subsidy, declaration_id = %s, posted_at = %s "
+    "FROM (VALUES {values}) AS v(id, status, salary_base, employee_amount, employer_amount, "
+    "state_subsidy) WHERE r.id = v.id"
+)
+VALUES_ROW = "(%s::bigint, %s::varchar, %s::bigint, %s::bigint, %s::bigint, %s::bigint)"
+
+
+def _records_update(
+    changes: list[tuple[ValidRow, selectors.RecordOnRecord]], declaration: Declaration, now: Any
+) -> None:
+    """Each changed record takes the row's status and amounts and the new declaration. On
+    PostgreSQL one ``UPDATE ... FROM (VALUES ...)`` per batch (Django's ``bulk_update``
+    builds a CASE per field whose cost grows with the batch squared); elsewhere
+    ``bulk_update`` in small batches."""
+    if connection.vendor != "postgresql":
+        records = []
+        for row, existing in changes:
+            record = _record(row, declaration, now)
+            record.pk = existing.id
+            records.append(record)
+        fields = ["status", *AMOUNT_FIELDS, "declaration", "posted_at"]
+        ContributionRecord.objects.bulk_update(records, fields, batch_size=500)
+        return
+    table = connection.ops.quote_name(ContributionRecord._meta.db_table)
+    for start in range(0, len(changes), BATCH_SIZE):
+        batch = changes[start : start + BATCH_SIZE]
+        params: list[Any] = [declaration.pk, now]
+        for row, existing in batch:
+            params.extend([existing.id, row.status, *(getattr(row, f) for f in AMOUNT_FIELDS)])
+        sql = UPDATE_FROM_VALUES.format(table=table, values=", ".join([VALUES_ROW] * len(batch)))
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+
+
+def _five_year_dates_refresh(rows: list[ValidRow]) -> None:
+    """Derive again the five-year date of everyone whose health insurance this file touched
+    and store it on their cards (healthcards.services, the agreed direction)."""
+    insuree_ids = sorted({row.insuree_id for row in rows if row.scheme == Scheme.HEALTH})
+    if insuree_ids:
+        five_year_dates_refresh(insuree_ids=insuree_ids)
+
+
+def five_year_dates_refresh(*, insuree_ids: list[int], chunk: int = 5000) -> int:
+    """Store on the cards of these insurees the five-year date their health-insurance
+    records give; answers how many cards changed. One transaction per chunk."""
+    changed = 0
+    for start in range(0, len(insuree_ids), chunk):
+        part = insuree_ids[start : start + chunk]
+        with transaction.atomic():
+            dates = selectors.health_five_year_dates(insuree_ids=part)
+            changed += card_five_year_dates_set(dates=dates)
+    return changed
 
 
 def contributions_posted_notify(
@@ -331,3 +492,112 @@ def benefit_payment_record(
             },
         )
     return payment
+
+
+# --- Statements ------------------------------------------------------------------------------
+
+CODE_ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class IssuedStatement:
+    statement: Statement
+    content: StatementContent
+    verification: Verification
+
+
+def statement_verify_url(*, base_url: str, code: str) -> str:
+    path = reverse("contributions:statement-verify", kwargs={"code": code_display(code)})
+    return base_url.rstrip("/") + path
+
+
+@transaction.atomic
+def statement_issue(
+    *,
+    insuree: Any,
+    issued_by: Any,
+    month_from: date | None,
+    month_to: date | None,
+    file_format: str,
+    language: str,
+    base_url: str,
+    now: datetime | None = None,
+) -> IssuedStatement:
+    """Gather the statement's content, record it (with a fresh verification code) and sign
+    its QR token. The document is rendered by the caller from what this returns."""
+    now = now or timezone.now()
+    rows = selectors.contribution_statement_rows(
+        insuree_id=insuree.pk, month_from=month_from, month_to=month_to
+    )
+    holder = Holder(
+        full_name=insuree.full_name,
+        social_insurance_number=insuree.social_insurance_number,
+        national_id=insuree.national_id,
+        date_of_birth=insuree.date_of_birth,
+    )
+    content = statement_content(
+        holder=holder, rows=rows, month_from=month_from, month_to=month_to,
+        today=timezone.localdate(now),
+    )  # fmt: skip
+    statement = Statement(
+        insuree=insuree,
+        month_from=content.month_from,
+        month_to=content.month_to,
+        file_format=file_format,
+        language=language,
+        masked_name=holder.masked_name,
+        totals=content.totals,
+        digest=content.digest,
+        issued_at=now,
+        expires_at=now + timedelta(days=settings.STATEMENT_VALID_DAYS),
+        issued_by=issued_by,
+    )
+    _statement_insert(statement)
+    token = statement_token_sign(
+        statement_claims(statement, national_id_last4=holder.national_id_last4)
+    )
+    base = base_url.rstrip("/")
+    verification = Verification(
+        code=code_display(statement.code),
+        token=token,
+        verify_url=statement_verify_url(base_url=base, code=statement.code),
+        jwks_url=f"{base}{reverse('jwks')}",
+        issued_at=statement.issued_at,
+        expires_at=statement.expires_at,
+    )
+    return IssuedStatement(statement=statement, content=content, verification=verification)
+
+
+def _statement_insert(statement: Statement) -> None:
+    """Insert with a fresh random code; a clash (60 random bits: all but impossible) draws
+    another one."""
+    for attempt in range(CODE_ATTEMPTS):
+        statement.code = code_generate()
+        try:
+            with transaction.atomic():
+                statement.save(force_insert=True)
+            return
+        except IntegrityError:
+            if attempt == CODE_ATTEMPTS - 1:
+                raise
+
+
+@transaction.atomic
+def statement_revoke(*, statement: Statement, acting_user: Any, ip: str | None = None) -> Statement:
+    """Revoke a statement: verification answers ``revoked`` from now on. Revoking it again
+    changes nothing."""
+    locked = Statement.objects.select_for_update().get(pk=statement.pk)
+    if locked.status == StatementStatus.REVOKED:
+        return locked
+    locked.status = StatementStatus.REVOKED
+    locked.revoked_at = timezone.now()
+    locked.save(update_fields=["status", "revoked_at"])
+    audit_event_record(
+        action="contributions.statement_revoke",
+        actor=acting_user,
+        target_insuree=statement.insuree,
+        object_type="statement",
+        object_id=str(statement.pk),
+        ip=ip,
+    )
+    return locked

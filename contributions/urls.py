@@ -16,6 +16,21 @@ urlpatterns: list[URLPattern | URLResolver] = [
         statements.ContributionStatementApi.as_view(),
         name="contribution-statement",
     ),
+    path(
+        "contributions/statements",
+        statements.StatementListApi.as_view(),
+        name="statement-list",
+    ),
+    path(
+        "contributions/statements/<str:statement_id>/revoke",
+        statements.StatementRevokeApi.as_view(),
+        name="statement-revoke",
+    ),
+    path(
+        "statements/verify/<str:code>",
+        statements.StatementVerifyApi.as_view(),
+        name="statement-verify",
+    ),
     path("benefits/", citizen.BenefitListApi.as_view(), name="benefit-list"),
     path("pension/estimate", citizen.PensionEstimateApi.as_view(), name="pension-estimate"),
     path("agency/imports", agency.DeclarationImportApi.as_view(), name="import-create"),

@@ -9,7 +9,9 @@ change with the law: edit the tables here, never scatter the values in code path
 from __future__ import annotations
 
 import re
+from datetime import date
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 CARD_NUMBER_RE = re.compile(r"^[A-Z]{2}[1-5][0-9]{2}[0-9]{10}$")
@@ -62,6 +64,33 @@ BENEFICIARY_GROUPS: dict[str, str] = {
     "TN": "Relatives of workers",
 }
 
+# The benefit level each group carries (the third character of the card number; agency
+# decision 1351/QĐ-BHXH on card codes, Health Insurance Law art. 22(1)).
+LEVEL_GROUPS: dict[int, tuple[str, ...]] = {
+    1: ("CC", "TE"),
+    2: ("CK", "CB", "KC", "HN", "DT", "DK", "XD", "BT", "TS"),
+    3: ("HT", "TC", "CN"),
+    4: ("DN", "HX", "CH", "NN", "TK", "HC", "XK", "TB", "NO", "XB", "TN", "CS", "XN", "MS",
+        "HD", "TQ", "TA", "TY", "HG", "LS", "PV", "HS", "SV", "GB", "GD", "NX", "QT"),
+    5: ("QN", "CA", "CY"),
+}  # fmt: skip
+GROUP_BENEFIT_LEVEL: dict[str, int] = {
+    group: level for level, groups in LEVEL_GROUPS.items() for group in groups
+}
+
+# The base salary (lương cơ sở) in force from each date: a visit costing less than 15% of it
+# is covered in full, and the five-year refund is measured in it (Health Insurance Law art.
+# 22). The same amounts as the contributions app's reference table (a test keeps them
+# equal); kept here because health cards do not depend on contributions.
+BASE_SALARY_HISTORY: list[tuple[date, int]] = [
+    (date(2019, 7, 1), 1_490_000),  # Decree 38/2019
+    (date(2023, 7, 1), 1_800_000),  # Decree 24/2023
+    (date(2024, 7, 1), 2_340_000),  # Decree 73/2024
+    (date(2026, 7, 1), 2_530_000),  # Decree 161/2026 art. 3(2)
+]
+FULL_COVERAGE_SHARE_PERCENT = 15  # a visit under 15% of the base salary: covered in full
+REFUND_BASE_SALARY_MONTHS = 6  # five years in a row: co-payments above 6 base salaries a year
+
 # Benefit level (mức hưởng) -> share of covered costs paid by the fund, in percent, and the
 # plain-words explanation shown to citizens (English and Vietnamese).
 COVERAGE_PERCENT: dict[int, int] = {1: 100, 2: 100, 3: 95, 4: 80, 5: 100}
@@ -94,15 +123,53 @@ COVERAGE_TEXT: dict[int, dict[str, str]] = {
         "kể cả chi phí vận chuyển.",
     },
 }
+# What a holder who pays a share is also told (levels below 100%).
+CO_PAYMENT_RULES: dict[str, str] = {
+    "en": " A visit costing less than {threshold} VND (15% of the base salary) and care at "
+    "a commune health station are covered in full. After five consecutive years of health "
+    "insurance, what you pay in a year above {refund} VND (six months of base salary) is "
+    "refunded.",
+    "vi": " Lần khám chi phí dưới {threshold} đồng (15% lương cơ sở) và khám chữa bệnh tại "
+    "trạm y tế tuyến xã được chi trả 100%. Khi đã tham gia bảo hiểm y tế 5 năm liên tục, "
+    "phần cùng chi trả trong năm vượt {refund} đồng (6 tháng lương cơ sở) được hoàn lại.",
+}
+
+
+def base_salary_on(day: date) -> int:
+    amount = BASE_SALARY_HISTORY[0][1]
+    for start, value in BASE_SALARY_HISTORY:
+        if start <= day:
+            amount = value
+    return amount
+
+
+def full_coverage_threshold(day: date) -> int:
+    """Below this cost a visit is covered in full (15% of the base salary), in VND."""
+    return base_salary_on(day) * FULL_COVERAGE_SHARE_PERCENT // 100
 
 
 def coverage_percent(benefit_level: int) -> int:
     return COVERAGE_PERCENT[benefit_level]
 
 
-def coverage_text(benefit_level: int, language: str | None) -> str:
-    texts = COVERAGE_TEXT[benefit_level]
-    return texts["vi"] if (language or "").lower().startswith("vi") else texts["en"]
+def _vnd(amount: int, language: str) -> str:
+    text = f"{amount:,}"
+    return text.replace(",", ".") if language == "vi" else text
+
+
+def coverage_text(benefit_level: int, language: str | None, today: date | None = None) -> str:
+    """The benefit level in plain words; for levels with a co-payment, also the visits
+    covered in full (the 15% threshold for the base salary on ``today``, commune level)
+    and the five-year refund."""
+    key = "vi" if (language or "").lower().startswith("vi") else "en"
+    text = COVERAGE_TEXT[benefit_level][key]
+    if COVERAGE_PERCENT[benefit_level] < 100:
+        day = today or timezone.localdate()
+        text += CO_PAYMENT_RULES[key].format(
+            threshold=_vnd(full_coverage_threshold(day), key),
+            refund=_vnd(base_salary_on(day) * REFUND_BASE_SALARY_MONTHS, key),
+        )
+    return text
 
 
 def card_number_compose(*, group: str, benefit_level: int, province_code: str, sin: str) -> str:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.selectors import insuree_get_by_identifier, user_find_by_identifier
 from api.demo import DemoContext
-from healthcards.beneficiaries import card_number_compose
+from healthcards.beneficiaries import GROUP_BENEFIT_LEVEL, card_number_compose
 from healthcards.models import (
     ClinicOperator,
     Facility,
@@ -30,11 +30,14 @@ DEMO_FACILITIES = [
     ("40017", "Trung tâm Y tế huyện Nghi Lộc", "40", FacilityLevel.DISTRICT),
     ("48001", "Bệnh viện Đa khoa Đà Nẵng", "48", FacilityLevel.PROVINCIAL),
 ]
-# social insurance number -> group, benefit level, registered facility, five-year date
+# social insurance number -> group, benefit level, registered facility, five-year date as
+# the seeded health-insurance records give it (contributions.five_years; a test checks they
+# agree): Lan has none in 2019, so her run restarts in 2020-01; Minh has paid since 2014-01;
+# Bảo since 2022-09 (reached in 2027-09, shown from then on).
 DEMO_CARDS = [
-    ("0123456789", "DN", 4, "01001", date(2021, 3, 1)),  # employee of an enterprise
-    ("0123456790", "DN", 4, "01C54", None),
-    ("0123456791", "TE", 1, "01C54", None),
+    ("0123456789", "DN", 4, "01001", date(2025, 1, 1)),  # employee of an enterprise
+    ("0123456790", "DN", 4, "01C54", date(2019, 1, 1)),
+    ("0123456791", "TE", 1, "01C54", date(2027, 9, 1)),
 ]
 # (card holder, facility, days ago, hour, result)
 DEMO_SCANS = [
@@ -43,7 +46,9 @@ DEMO_SCANS = [
     ("0123456789", "01001", 2, 8, ScanResult.VALID),
     ("0123456791", "01001", 5, 10, ScanResult.VALID),
 ]
-SYNTHETIC_GROUPS = [("DN", 4), ("DN", 4), ("HC", 4), ("GD", 4), ("HN", 1), ("HT", 2), ("CN", 3)]
+# each with the benefit level its group carries (HN 2, HT 3, CN 3, the others 4)
+SYNTHETIC_GROUPS = [(group, GROUP_BENEFIT_LEVEL[group]) for group in
+                    ("DN", "DN", "HC", "GD", "HN", "HT", "CN")]  # fmt: skip
 
 
 def seed_demo(ctx: DemoContext) -> None:
@@ -79,7 +84,7 @@ def _demo_cards(ctx: DemoContext) -> dict[str, HealthCard]:
                 registered_facility=Facility.objects.get(code=facility_code),
                 valid_from=date(ctx.today.year, 1, 1),
                 valid_to=_valid_to(group, insuree.date_of_birth, ctx.today),
-                five_year_date=five_year,
+                five_year_date=five_year if five_year <= ctx.today else None,
                 issued_on=date(ctx.today.year - 1, 12, 20),
             )
         cards[sin] = card

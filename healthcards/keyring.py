@@ -127,10 +127,12 @@ class PublicKey:
     retired_at: datetime | None
 
     def published(self, now: datetime) -> bool:
-        """Current keys, and retired ones whose tokens may still be alive."""
+        """Current keys, and retired ones whose tokens may still be alive: QR tokens live
+        minutes, but the same keys sign contribution statements, which live days."""
         if self.retired_at is None:
             return True
-        margin = settings.HEALTHCARD_QR_TTL + settings.HEALTHCARD_JWKS_RETIRED_MARGIN
+        longest = max(settings.HEALTHCARD_QR_TTL, settings.STATEMENT_VALID_DAYS * 86400)
+        margin = longest + settings.HEALTHCARD_JWKS_RETIRED_MARGIN
         return self.retired_at + timedelta(seconds=margin) > now
 
 

@@ -77,7 +77,7 @@ class HealthCardOutputSerializer(serializers.Serializer):
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_coverage(self, view: Any) -> str:
-        return coverage_text(view.card.benefit_level, get_language())
+        return coverage_text(view.card.benefit_level, get_language(), self.context.get("today"))
 
     @extend_schema_field(serializers.ChoiceField(choices=CardStatus.choices))
     def get_status(self, view: Any) -> str:

@@ -5,7 +5,7 @@ prune. The names other apps use are re-exported here.
 """
 
 from accounts.models import OtpPurpose
-from accounts.services.audit import audit_event_record
+from accounts.services.audit import audit_event_record, audit_events_record_bulk
 from accounts.services.otp import (
     ChallengeStarted,
     otp_challenge_redeem_for_user,
@@ -18,6 +18,7 @@ __all__ = [
     "ChallengeStarted",
     "OtpPurpose",
     "audit_event_record",
+    "audit_events_record_bulk",
     "otp_challenge_redeem_for_user",
     "otp_challenge_start_for_user",
     "otp_error",

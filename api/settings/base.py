@@ -208,6 +208,8 @@ REST_FRAMEWORK = {
         "clinic_verify": os.environ.get("THROTTLE_CLINIC_VERIFY", "6000/min"),
         "clinic_lookup": os.environ.get("THROTTLE_CLINIC_LOOKUP", "10/min"),
         "support": os.environ.get("THROTTLE_SUPPORT", "600/min"),
+        # per client IP: a 12-character code is not guessable at this rate
+        "statement_verify": os.environ.get("THROTTLE_STATEMENT_VERIFY", "30/min"),
     },
     # How many reverse proxies append to X-Forwarded-For. 0 (no proxy) means the socket's
     # address is the client: DRF's own default (None) would believe any X-Forwarded-For a
@@ -261,6 +263,8 @@ SPECTACULAR_SETTINGS = {
         "ScanResultEnum": "healthcards.models.ScanResult",
         "CardCaseKindEnum": "healthcards.models.CardCaseKind",
         "NotificationKindEnum": "notifications.kinds.Kind",
+        "StatementStateEnum": "contributions.models.StatementState",
+        "StatementCheckEnum": "contributions.models.StatementCheck",
     },
 }
 
@@ -402,3 +406,16 @@ CELERY_BEAT_SCHEDULE["healthcards-cards-expiring"] = {
     "task": "healthcards.tasks.cards_expiring_notify_task",
     "schedule": crontab(hour=8, minute=0),
 }
+
+# contributions: the verifiable statement. The issuer printed in its header; how long its signed
+# QR stays valid (retired signing keys stay in the JWKS that long, see healthcards.keyring);
+# the public address printed for the online check and the JWKS (empty: the requesting host).
+STATEMENT_ISSUER_NAME = os.environ.get("STATEMENT_ISSUER_NAME", "BẢO HIỂM XÃ HỘI VIỆT NAM")
+STATEMENT_ISSUER_NAME_EN = os.environ.get("STATEMENT_ISSUER_NAME_EN", "VIETNAM SOCIAL SECURITY")
+STATEMENT_ISSUER_ADDRESS = os.environ.get(
+    "STATEMENT_ISSUER_ADDRESS", "7 Tràng Thi, Hoàn Kiếm, Hà Nội, Việt Nam"
+)
+STATEMENT_VALID_DAYS = env_int("STATEMENT_VALID_DAYS", 180)
+STATEMENT_TOKEN_ISSUER = "vss"  # noqa: S105 - a JWT issuer, not a secret
+STATEMENT_TOKEN_AUDIENCE = "vss-statement"  # noqa: S105 - a JWT audience, not a secret
+STATEMENT_PUBLIC_BASE_URL = os.environ.get("STATEMENT_PUBLIC_BASE_URL", "")

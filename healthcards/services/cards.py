@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -205,6 +206,40 @@ def card_status_set(*, card: HealthCard, status_value: str, reason: str = "") ->
     card.save(update_fields=["status", "suspended_reason", "updated_at"])
     transaction.on_commit(lambda: card_qr_forget(card=card))
     return card
+
+
+def _cards_qr_forget(cards: list[HealthCard]) -> None:
+    for card in cards:
+        card_qr_forget(card=card)
+
+
+def card_five_year_dates_set(*, dates: dict[int, date | None]) -> int:
+    """Store on each insuree's cards the date five consecutive years of health insurance
+    were reached, as derived from the contribution records (``insuree id -> date``, None
+    when not reached); answers how many cards changed. One update per distinct date, and the
+    changed cards' reusable QR tokens are dropped (the token carries the date)."""
+    by_date: dict[date | None, list[int]] = {}
+    for insuree_id, reached in dates.items():
+        by_date.setdefault(reached, []).append(insuree_id)
+    changed = 0
+    with transaction.atomic():
+        for reached, insuree_ids in by_date.items():
+            for start in range(0, len(insuree_ids), 5000):
+                cards = HealthCard.objects.filter(insuree_id__in=insuree_ids[start : start + 5000])
+                stale = (
+                    cards.exclude(five_year_date=reached)
+                    if reached
+                    else cards.filter(five_year_date__isnull=False)
+                )
+                stale_cards = list(stale.only("id", "card_number"))
+                if not stale_cards:
+                    continue
+                HealthCard.objects.filter(pk__in=[card.pk for card in stale_cards]).update(
+                    five_year_date=reached, updated_at=timezone.now()
+                )
+                transaction.on_commit(partial(_cards_qr_forget, stale_cards))
+                changed += len(stale_cards)
+    return changed
 
 
 def cards_expiring_notify(*, today: date | None = None, chunk: int = 1000) -> int:

@@ -29,3 +29,17 @@ def make_months():
         ]
 
     return make
+
+
+@pytest.fixture
+def signing_key(settings, tmp_path):
+    """Statements are signed with the health-card keys: a key of its own per test, generated
+    on first use under tmp_path (as tests/healthcards does)."""
+    from healthcards.keyring import keyring_invalidate
+
+    settings.HEALTHCARD_SIGNING_KEY = ""
+    settings.HEALTHCARD_SIGNING_KEY_FILE = tmp_path / "keys" / "signing.pem"
+    settings.HEALTHCARD_SIGNING_KEY_AUTOCREATE = True
+    keyring_invalidate()
+    yield settings.HEALTHCARD_SIGNING_KEY_FILE
+    keyring_invalidate()

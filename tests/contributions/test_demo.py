@@ -122,17 +122,42 @@ def test_the_documented_example_file_imports(agency_client):
     assert r.json()["rows_written"] == 5
 
 
-def test_the_demo_statement_has_one_page_per_year():
+def test_the_demo_statement_shows_every_year_and_the_2019_gap(signing_key):
     import io
 
+    from django.utils import timezone
     from pypdf import PdfReader
 
     seed()
     client = client_for("0123456789")
 
-    r = client.get("/api/v1/contributions/statement", {"format": "pdf"})
+    r = client.get("/api/v1/contributions/statement", {"format": "pdf", "lang": "vi"})
 
     pages = [page.extract_text() for page in PdfReader(io.BytesIO(r.content)).pages]
-    years = [text.split("NĂM ")[1][:4] for text in pages]
-    assert years == [str(year) for year in range(2014, 2014 + len(pages))]
-    assert all("Nguyễn Thị Lan" in text for text in pages)
+    text = " ".join(" ".join(pages).split())
+    for year in range(2014, timezone.localdate().year + 1):
+        assert f"Năm {year}" in text
+    assert "Không tham gia từ 01/2019 đến 06/2019 (gián đoạn 6 tháng)" in text
+    assert all("Nguyễn Thị Lan" in page for page in pages)
+    assert f"Trang {len(pages)}/{len(pages)}" in pages[-1]
+
+
+def test_the_demo_citizens_pension_estimate_at_her_legal_age():
+    # Nguyễn Thị Lan, born 1990-05-12, reaches 60 in 2050-05 (women's age from 2035)
+    seed()
+
+    r = client_for("0123456789").get("/api/v1/pension/estimate")
+
+    assert r.status_code == 200, r.json()
+    body = r.json()
+    assert body["retirement_date"] == "2050-05-31"
+    assert body["first_pension_month"] == "2050-06-01"
+    assert body["average_salary_method"] == "whole_period"  # private employers (art. 72(2))
+    # 2014-01 .. 2050-05 without the six months of 2019-H1 and this year's owed month:
+    # about 36 years, six above 30 -> 3 months of the average salary (art. 68), about 44M
+    # (the average depends on the salary she has in the year of seeding)
+    assert body["projected_years_for_rate"] == 36
+    assert body["projected_rate_percent"] == 75
+    assert body["one_time_allowance"] == body["average_salary"] * 12 // 4
+    assert 40_000_000 < body["one_time_allowance"] < 50_000_000
+    assert body["revaluation"] is None

@@ -72,6 +72,7 @@ def test_list_shows_own_and_minor_childrens_cards(family, django_assert_max_num_
     assert child["card_number"].startswith("TE1")
     assert (own["benefit_level"], own["coverage_percent"]) == (4, 80)
     assert own["coverage"].startswith("80% of covered costs at your registered facility")
+    assert "15% of the base salary" in own["coverage"]
     assert child["coverage_percent"] == 100
     assert own["registered_facility"] == {"code": "01001", "name": "Bệnh viện Đa khoa Đống Đa"}
     assert own["status"] == "active"

@@ -123,8 +123,10 @@ def test_a_key_retired_longer_than_a_qr_lives_leaves_the_jwks(
     old_token = issue(citizen_client, card)
     old_kid = jwt.get_unverified_header(old_token)["kid"]
     rotate()
+    # longer than any token it signed lives: QR tokens (minutes) and statements (days)
+    longest = max(settings.HEALTHCARD_QR_TTL, settings.STATEMENT_VALID_DAYS * 86400)
     long_ago = timezone.now() - timedelta(
-        seconds=settings.HEALTHCARD_QR_TTL + settings.HEALTHCARD_JWKS_RETIRED_MARGIN + 1
+        seconds=longest + settings.HEALTHCARD_JWKS_RETIRED_MARGIN + 1
     )
     HealthCardSigningKey.objects.filter(kid=old_kid).update(retired_at=long_ago)
     keyring_invalidate()

@@ -50,6 +50,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"{verb} declaration {declaration.pk}: {declaration.rows_written} rows written, "
+                f"{declaration.rows_updated} updated, "
                 f"{declaration.rows_existing} already on record, "
                 f"{len(declaration.errors)} errors, in {time.monotonic() - started:.1f}s."
             )
