@@ -22,6 +22,7 @@ from accounts.identifiers import (
 from accounts.lockout import account_lock_keys, lockout_remaining_many
 from accounts.models import (
     AuditEvent,
+    Gender,
     HouseholdRelation,
     Insuree,
     PhoneChangeRequest,
@@ -86,6 +87,13 @@ ADULT_AGE = 18
 
 def _age_on(born: date, day: date) -> int:
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+GENDERS = Gender.choices
+# Every value ``household_member_relation`` answers.
+VIEWER_RELATIONS = (
+    "self", "spouse", "child", "parent", "sibling", "grandchild", "grandparent", "other",
+)  # fmt: skip
 
 
 def household_member_relation(*, viewer: Insuree, member: Insuree) -> str:

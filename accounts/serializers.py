@@ -15,11 +15,28 @@ from accounts.identifiers import (
     validate_national_id,
     validate_social_insurance_number,
 )
-from accounts.models import AuditEvent, Insuree, PhoneChangeRequest, Session, User
+from accounts.models import AuditEvent, Gender, Insuree, PhoneChangeRequest, Session, User
+from accounts.selectors import VIEWER_RELATIONS
 from api.fields import AsciiDateField
 from api.reasons import validate_support_reason
+from api.roles import Role
 
 OTP_REGEX = r"^[0-9]{6}$"
+SOCIAL_INSURANCE_NUMBER_PATTERN = r"^[0-9]{10}$"
+NATIONAL_ID_PATTERN = r"^[0-9]{12}$"
+PHONE_CHANGE_STATUSES = ["requested", "approved", "applied", "cancelled"]
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": SOCIAL_INSURANCE_NUMBER_PATTERN, "example": "0123456789"}
+)
+class SocialInsuranceNumberField(serializers.CharField):
+    """Mã số BHXH: 10 digits."""
+
+
+@extend_schema_field({"type": "string", "pattern": NATIONAL_ID_PATTERN, "example": "001190012345"})
+class NationalIdField(serializers.CharField):
+    """Số định danh cá nhân (CCCD): 12 digits."""
 
 
 def _django_validator(func: Any) -> Any:
@@ -33,10 +50,10 @@ def _django_validator(func: Any) -> Any:
 
 
 class IdentifyInputSerializer(serializers.Serializer):
-    social_insurance_number = serializers.CharField(
+    social_insurance_number = SocialInsuranceNumberField(
         required=False, validators=[_django_validator(validate_social_insurance_number)]
     )
-    national_id = serializers.CharField(
+    national_id = NationalIdField(
         required=False, validators=[_django_validator(validate_national_id)]
     )
     date_of_birth = AsciiDateField()
@@ -61,7 +78,9 @@ class RegisterVerifyInputSerializer(serializers.Serializer):
     challenge_id = serializers.UUIDField()
     otp = serializers.RegexField(OTP_REGEX)
     password = serializers.CharField(max_length=128, trim_whitespace=False)
-    device_name = serializers.CharField(max_length=100, required=False, default="")
+    device_name = serializers.CharField(
+        max_length=100, required=False, help_text="Shown in the list of sessions."
+    )
 
 
 class TokenPairOutputSerializer(serializers.Serializer):
@@ -72,9 +91,11 @@ class TokenPairOutputSerializer(serializers.Serializer):
 class LoginInputSerializer(serializers.Serializer):
     username = serializers.CharField(max_length=150)
     password = serializers.CharField(max_length=128, trim_whitespace=False)
-    device_name = serializers.CharField(max_length=100, required=False, default="")
+    device_name = serializers.CharField(
+        max_length=100, required=False, help_text="Shown in the list of sessions."
+    )
     otp = serializers.CharField(
-        max_length=10, required=False, default="", help_text="TOTP code, for enrolled staff."
+        max_length=10, required=False, help_text="TOTP code, for enrolled staff."
     )
 
 
@@ -89,7 +110,8 @@ class PasswordChangeInputSerializer(serializers.Serializer):
 
 class PasswordResetVerifyInputSerializer(serializers.Serializer):
     challenge_id = serializers.UUIDField(required=False)
-    username = serializers.CharField(
+    username = serializers.RegexField(
+        r"^([0-9]{10}|[0-9]{12})$",
         max_length=12,
         required=False,
         help_text="Social insurance number or national ID, when the code came from a reset "
@@ -109,7 +131,7 @@ class PasswordResetVerifyInputSerializer(serializers.Serializer):
 class MeOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     username = serializers.CharField()
-    role = serializers.CharField()
+    role = serializers.ChoiceField(choices=Role.choices)
     full_name = serializers.CharField()
     insuree_id = serializers.SerializerMethodField()
     social_insurance_number = serializers.SerializerMethodField()
@@ -128,11 +150,11 @@ class MeOutputSerializer(serializers.Serializer):
     def get_insuree_id(self, user: User) -> Any:
         return str(user.insuree.public_id) if user.insuree else None
 
-    @extend_schema_field(serializers.CharField(allow_null=True))
+    @extend_schema_field(SocialInsuranceNumberField(allow_null=True))
     def get_social_insurance_number(self, user: User) -> str | None:
         return user.insuree.social_insurance_number if user.insuree else None
 
-    @extend_schema_field(serializers.CharField(allow_null=True))
+    @extend_schema_field(NationalIdField(allow_null=True))
     def get_national_id(self, user: User) -> str | None:
         return user.insuree.national_id if user.insuree else None
 
@@ -140,7 +162,7 @@ class MeOutputSerializer(serializers.Serializer):
     def get_date_of_birth(self, user: User) -> str | None:
         return user.insuree.date_of_birth.isoformat() if user.insuree else None
 
-    @extend_schema_field(serializers.CharField(allow_null=True))
+    @extend_schema_field(serializers.ChoiceField(choices=Gender.choices, allow_null=True))
     def get_gender(self, user: User) -> str | None:
         return user.insuree.gender if user.insuree else None
 
@@ -177,12 +199,10 @@ class HouseholdMemberOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="public_id")
     full_name = serializers.CharField()
     date_of_birth = serializers.DateField()
-    gender = serializers.CharField()
-    relation = serializers.SerializerMethodField(
-        help_text="Relation to the viewer: self, spouse, child, parent, sibling, grandchild, "
-        "grandparent or other."
-    )
+    gender = serializers.ChoiceField(choices=Gender.choices)
+    relation = serializers.SerializerMethodField(help_text="Relation to the viewer.")
 
+    @extend_schema_field(serializers.ChoiceField(choices=VIEWER_RELATIONS))
     def get_relation(self, member: Insuree) -> str:
         return str(self.context["relations"][member.pk])
 
@@ -211,7 +231,7 @@ class PhoneChangeInputSerializer(ReasonInputSerializer):
 
 
 class CancelInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=500, required=False, default="")
+    reason = serializers.CharField(max_length=500, required=False)
 
 
 class SupportAccountOutputSerializer(serializers.Serializer):
@@ -246,7 +266,7 @@ class SupportActionOutputSerializer(serializers.Serializer):
 
 
 class PhoneChangeOutputSerializer(serializers.ModelSerializer):
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=PHONE_CHANGE_STATUSES)
     old_phone = serializers.SerializerMethodField()
     new_phone = serializers.SerializerMethodField()
     account_id = serializers.UUIDField(source="user_id")
@@ -271,7 +291,7 @@ class PhoneChangeOutputSerializer(serializers.ModelSerializer):
 
 
 class CitizenPhoneChangeOutputSerializer(serializers.ModelSerializer):
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=PHONE_CHANGE_STATUSES)
     new_phone = serializers.SerializerMethodField()
 
     class Meta:

@@ -119,6 +119,12 @@ def problem_body(
     return body
 
 
+# Field error codes are DRF's (``required``, ``null``, ``blank``, ``max_length``,
+# ``min_value``, ...), except that every "not an acceptable value" is ``invalid``: an unknown
+# choice is the same mistake as a malformed value, whichever endpoint or field it is.
+_FIELD_CODE_ALIASES = {"invalid_choice": ErrorCode.INVALID}
+
+
 def flatten_field_errors(detail: Any, prefix: str = "") -> list[dict[str, str]]:
     """Turn DRF's nested ``{field: [ErrorDetail]}`` into a flat, ordered list."""
     if isinstance(detail, dict):
@@ -136,7 +142,8 @@ def flatten_field_errors(detail: Any, prefix: str = "") -> list[dict[str, str]]:
                 items.extend(flatten_field_errors(value, prefix))
         return items
     field = prefix or api_settings.NON_FIELD_ERRORS_KEY
-    code = getattr(detail, "code", None) or ErrorCode.INVALID
+    code = str(getattr(detail, "code", None) or ErrorCode.INVALID)
+    code = _FIELD_CODE_ALIASES.get(code, code)
     return [{"field": field, "code": str(code), "detail": str(detail)}]
 
 
@@ -166,6 +173,14 @@ def _detail_text(detail: Any) -> str:
     if isinstance(detail, list):
         return "; ".join(str(item) for item in detail)
     return str(detail)
+
+
+def _throttled_detail(wait: float | None) -> str:
+    """DRF appends "Expected available in N seconds." in English; ours is translated."""
+    if wait is None:
+        return str(_("Too many requests. Please try again later."))
+    seconds = math.ceil(wait)
+    return str(_("Too many requests. Please try again in %(seconds)d s.")) % {"seconds": seconds}
 
 
 def _as_api_exception(exc: Exception) -> Exception:
@@ -219,6 +234,8 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     else:
         code = _token_code(exc) or _code_for(exc)
         detail = _detail_text(exc.detail)
+        if isinstance(exc, exceptions.Throttled):
+            detail = _throttled_detail(getattr(exc, "wait", None))
         extra: dict[str, Any] = {}
         errors: list[dict[str, str]] = []
         if isinstance(exc, ApplicationError):
@@ -234,7 +251,7 @@ def problem_exception_handler(exc: Exception, context: dict[str, Any]) -> Respon
     )
 
 
-def _problem_json_response(status_code: int, code: str, detail: str) -> HttpResponse:
+def problem_json_response(status_code: int, code: str, detail: str) -> HttpResponse:
     return JsonResponse(
         problem_body(status_code=status_code, code=code, detail=detail),
         status=status_code,
@@ -244,21 +261,21 @@ def _problem_json_response(status_code: int, code: str, detail: str) -> HttpResp
 
 
 def bad_request_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _problem_json_response(400, ErrorCode.INVALID, str(_("Bad request.")))
+    return problem_json_response(400, ErrorCode.INVALID, str(_("Bad request.")))
 
 
 def permission_denied_view(
     request: HttpRequest, exception: Exception | None = None
 ) -> HttpResponse:
-    return _problem_json_response(403, ErrorCode.PERMISSION_DENIED, str(_("Forbidden.")))
+    return problem_json_response(403, ErrorCode.PERMISSION_DENIED, str(_("Forbidden.")))
 
 
 def not_found_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return _problem_json_response(404, ErrorCode.NOT_FOUND, str(_("Not found.")))
+    return problem_json_response(404, ErrorCode.NOT_FOUND, str(_("Not found.")))
 
 
 def server_error_view(request: HttpRequest) -> HttpResponse:
-    return _problem_json_response(
+    return problem_json_response(
         500,
         ErrorCode.SERVER_ERROR,
         str(_("Something went wrong on our side. Please try again later.")),

@@ -29,7 +29,7 @@ from django.db import connections
 from django.http import HttpResponse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
@@ -38,6 +38,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from accounts.selectors import access_insuree_for_viewer
+from api.caching import ETagMixin
 from api.fields import ascii_date_parse, ascii_digits
 from api.pagination import CursorPagination
 from api.permissions import IsCitizen
@@ -47,7 +48,21 @@ from contributions.months import month_parse
 from contributions.renderers import ORJSONRenderer
 
 MONTH_HELP = "YYYY-MM"
+MONTH_PATTERN = r"^(19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0-2])$"
 EMPLOYER_CODE_MAX = 20
+
+@extend_schema_field({"type": "string", "pattern": MONTH_PATTERN, "example": "2024-07"})
+class MonthField(serializers.CharField):
+    """A ``YYYY-MM`` month: a query value is validated to the first day of that month."""
+
+    default_error_messages = {"invalid": _("Enter a month as YYYY-MM.")}
+
+    def to_internal_value(self, data: Any) -> Any:
+        parsed = month_parse(str(data))
+        if parsed is None:
+            self.fail("invalid")
+        return parsed
+
 
 # --- The row ---------------------------------------------------------------------------------
 
@@ -61,7 +76,7 @@ class EmployerRefSerializer(serializers.Serializer):
 # (A comment, not a docstring: a docstring would become the schema's description.)
 class ContributionOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    month = serializers.CharField(help_text=MONTH_HELP)
+    month = MonthField(help_text=MONTH_HELP)
     scheme = serializers.ChoiceField(choices=Scheme.choices)
     employer = EmployerRefSerializer(allow_null=True, help_text="null when self-paid")
     salary_base = serializers.IntegerField()
@@ -110,18 +125,6 @@ def contribution_row(row: tuple[Any, ...]) -> dict[str, Any]:
 
 
 # --- The query -------------------------------------------------------------------------------
-
-
-class MonthField(serializers.CharField):
-    """A ``YYYY-MM`` query value, validated to the first day of that month."""
-
-    default_error_messages = {"invalid": _("Enter a month as YYYY-MM.")}
-
-    def to_internal_value(self, data: Any) -> Any:
-        parsed = month_parse(str(data))
-        if parsed is None:
-            self.fail("invalid")
-        return parsed
 
 
 class InsureeQuerySerializer(serializers.Serializer):
@@ -321,7 +324,7 @@ def insuree_id_for_request(request: Request, query: dict[str, Any]) -> int:
     return int(insuree_for_request(request, query).pk)
 
 
-class ContributionListApi(ReplicaReadsMixin, APIView):
+class ContributionListApi(ReplicaReadsMixin, ETagMixin):
     permission_classes = [IsCitizen]
     renderer_classes = [ORJSONRenderer]
     pagination_class = MonthIdCursorPagination  # read by the schema generator

@@ -10,14 +10,23 @@ from rest_framework import serializers
 
 from api.fields import AsciiDateField, AsciiIntegerField
 from contributions.history import MONTH_HELP, InsureeQuerySerializer, MonthField
-from contributions.models import BenefitKind, Scheme, StatementCheck, StatementState
+from contributions.models import (
+    BenefitKind,
+    BenefitStatus,
+    DeclarationStatus,
+    ImportJobStatus,
+    PaymentMethod,
+    Scheme,
+    StatementCheck,
+    StatementState,
+)
 from contributions.months import month_format
 from contributions.statements.codes import code_display
 
 
 class GapSerializer(serializers.Serializer):
-    from_ = serializers.CharField(help_text=MONTH_HELP)
-    to = serializers.CharField(help_text=MONTH_HELP)
+    from_ = MonthField(help_text=MONTH_HELP)
+    to = MonthField(help_text=MONTH_HELP)
     months = serializers.IntegerField()
 
     def get_fields(self) -> dict[str, serializers.Field]:
@@ -28,8 +37,8 @@ class GapSerializer(serializers.Serializer):
 class SchemeSummarySerializer(serializers.Serializer):
     scheme = serializers.ChoiceField(choices=Scheme.choices)
     months_contributed = serializers.IntegerField()
-    first_month = serializers.CharField(allow_null=True, help_text=MONTH_HELP)
-    last_month = serializers.CharField(allow_null=True, help_text=MONTH_HELP)
+    first_month = MonthField(allow_null=True, help_text=MONTH_HELP)
+    last_month = MonthField(allow_null=True, help_text=MONTH_HELP)
     employee_total = serializers.IntegerField()
     employer_total = serializers.IntegerField()
     state_total = serializers.IntegerField()
@@ -53,7 +62,12 @@ class ContributionSummaryOutputSerializer(serializers.Serializer):
 
 
 class StatementQuerySerializer(InsureeQuerySerializer):
-    format = serializers.ChoiceField(choices=["pdf", "csv"], default="pdf")
+    format = serializers.ChoiceField(
+        choices=["pdf", "csv"],
+        required=False,
+        help_text="pdf or csv. Without it, `Accept` chooses (`application/pdf`, `text/csv`); "
+        "without either: pdf. A format that `Accept` excludes is 406.",
+    )
     from_ = MonthField(required=False, help_text=MONTH_HELP)
     to = MonthField(required=False, help_text=MONTH_HELP)
     lang = serializers.ChoiceField(
@@ -71,14 +85,14 @@ class BenefitListQuerySerializer(InsureeQuerySerializer):
 
 class BenefitOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=BenefitKind.choices)
     period_from = serializers.DateField()
     period_to = serializers.DateField()
     amount = serializers.IntegerField()
     paid_on = serializers.DateField()
-    method = serializers.CharField()
+    method = serializers.ChoiceField(choices=PaymentMethod.choices)
     decision_number = serializers.CharField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=BenefitStatus.choices)
 
 
 class ImportQuerySerializer(serializers.Serializer):
@@ -104,7 +118,7 @@ class RowErrorSerializer(serializers.Serializer):
 
 class DeclarationOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=DeclarationStatus.choices)
     file_name = serializers.CharField()
     file_sha256 = serializers.CharField()
     rows_total = serializers.IntegerField()
@@ -211,7 +225,7 @@ class ImportJobErrorSerializer(serializers.Serializer):
 
 class ImportJobOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
-    status = serializers.CharField(help_text="queued, running, done or failed")
+    status = serializers.ChoiceField(choices=ImportJobStatus.choices)
     file_name = serializers.CharField()
     created_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)

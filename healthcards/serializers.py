@@ -12,9 +12,27 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.selectors import GENDERS, VIEWER_RELATIONS
 from api.reasons import validate_support_reason
 from healthcards.beneficiaries import coverage_text
-from healthcards.models import CardStatus, HealthCard, ScanResult, ScanSource
+from healthcards.models import (
+    CardCaseKind,
+    CardCaseStatus,
+    CardStatus,
+    HealthCard,
+    ScanResult,
+    ScanSource,
+)
+
+CARD_NUMBER_PATTERN = r"^[A-Z]{2}[1-5][0-9]{2}[0-9]{10}$"
+
+
+@extend_schema_field(
+    {"type": "string", "pattern": CARD_NUMBER_PATTERN, "example": "DN4010123456789"}
+)
+class CardNumberField(serializers.CharField):
+    """A health-insurance card number: group, benefit level, province, social insurance number."""
+
 
 # A desk's clock may run a little ahead of the server's.
 QUEUED_CLOCK_SKEW_SECONDS = 60
@@ -30,7 +48,9 @@ class StrictCharField(serializers.CharField):
 
 
 class FacilityRefSerializer(serializers.Serializer):
-    code = serializers.CharField()
+    code = serializers.RegexField(
+        r"^[0-9]{2}[0-9A-Z]{3}$", help_text="Province (2 digits) and facility (3 characters)."
+    )
     name = serializers.CharField()
 
 
@@ -38,15 +58,17 @@ class HealthCardOutputSerializer(serializers.Serializer):
     """``instance`` is a CardView (card + relation to the viewer)."""
 
     id = serializers.UUIDField(source="card.id")
-    card_number = serializers.CharField(source="card.card_number")
+    card_number = CardNumberField(source="card.card_number")
     holder_name = serializers.CharField(source="card.insuree.full_name")
     holder_id = serializers.UUIDField(source="card.insuree.public_id")
-    relation = serializers.CharField()
-    beneficiary_group = serializers.CharField(source="card.beneficiary_group")
+    relation = serializers.ChoiceField(
+        choices=VIEWER_RELATIONS, help_text="Relation to the viewer."
+    )
+    beneficiary_group = serializers.RegexField(r"^[A-Z]{2}$", source="card.beneficiary_group")
     benefit_level = serializers.IntegerField(source="card.benefit_level")
     coverage_percent = serializers.IntegerField(source="card.coverage_percent")
     coverage = serializers.SerializerMethodField()
-    province_code = serializers.CharField(source="card.province_code")
+    province_code = serializers.RegexField(r"^[0-9]{2}$", source="card.province_code")
     registered_facility = FacilityRefSerializer(source="card.registered_facility")
     valid_from = serializers.DateField(source="card.valid_from")
     valid_to = serializers.DateField(source="card.valid_to", allow_null=True)
@@ -137,10 +159,10 @@ class VerifyInputSerializer(serializers.Serializer):
 
 
 class VerifiedCardSerializer(serializers.Serializer):
-    card_number = serializers.CharField()
+    card_number = CardNumberField()
     full_name = serializers.CharField(source="insuree.full_name")
     date_of_birth = serializers.DateField(source="insuree.date_of_birth")
-    gender = serializers.CharField(source="insuree.gender")
+    gender = serializers.ChoiceField(choices=GENDERS, source="insuree.gender")
     benefit_level = serializers.IntegerField()
     coverage_percent = serializers.IntegerField()
     registered_facility = FacilityRefSerializer()
@@ -178,8 +200,8 @@ class NotMeInputSerializer(serializers.Serializer):
 class CardCaseOutputSerializer(serializers.Serializer):
     case_id = serializers.UUIDField(source="id")
     card_id = serializers.UUIDField()
-    card_status = serializers.CharField(source="card.status")
-    status = serializers.CharField()
+    card_status = serializers.ChoiceField(choices=CardStatus.choices, source="card.status")
+    status = serializers.ChoiceField(choices=CardCaseStatus.choices)
 
 
 class ReinstateInputSerializer(serializers.Serializer):
@@ -192,21 +214,8 @@ class CaseCloseInputSerializer(serializers.Serializer):
 
 class ReinstateOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
-    card_number = serializers.CharField()
-    status = serializers.CharField()
-
-
-class HealthCardPageSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
-    results = HealthCardOutputSerializer(many=True)
-
-
-class ScanPageSerializer(serializers.Serializer):
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
-    results = ScanOutputSerializer(many=True)
+    card_number = CardNumberField()
+    status = serializers.ChoiceField(choices=CardStatus.choices)
 
 
 class OperatorRefSerializer(serializers.Serializer):
@@ -235,12 +244,6 @@ class FacilityScanOutputSerializer(serializers.Serializer):
         return None if scan.result == ScanResult.MISMATCH else scan.card.insuree.full_name
 
 
-class FacilityScanPageSerializer(serializers.Serializer):
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
-    results = FacilityScanOutputSerializer(many=True)
-
-
 class CaseScanSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     facility = FacilityRefSerializer()
@@ -251,23 +254,17 @@ class CaseScanSerializer(serializers.Serializer):
 
 class SupportCaseOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
-    kind = serializers.CharField()
-    status = serializers.CharField()
+    kind = serializers.ChoiceField(choices=CardCaseKind.choices)
+    status = serializers.ChoiceField(choices=CardCaseStatus.choices)
     opened_at = serializers.DateTimeField(source="created_at")
     comment = serializers.CharField()
     card_id = serializers.UUIDField()
-    card_number = serializers.CharField(source="card.card_number")
-    card_status = serializers.CharField(source="card.status")
+    card_number = CardNumberField(source="card.card_number")
+    card_status = serializers.ChoiceField(choices=CardStatus.choices, source="card.status")
     holder_name = serializers.CharField(source="card.insuree.full_name")
     scan = CaseScanSerializer(allow_null=True)
     resolution = serializers.CharField()
     resolved_at = serializers.DateTimeField(allow_null=True)
-
-
-class SupportCasePageSerializer(serializers.Serializer):
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
-    results = SupportCaseOutputSerializer(many=True)
 
 
 class ReactivateVerifyInputSerializer(serializers.Serializer):
@@ -283,5 +280,5 @@ class ReactivateStartOutputSerializer(serializers.Serializer):
 
 class ReactivatedOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
-    card_number = serializers.CharField()
-    status = serializers.CharField()
+    card_number = CardNumberField()
+    status = serializers.ChoiceField(choices=CardStatus.choices)

@@ -8,6 +8,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("healthcards/", views.HealthCardListApi.as_view(), name="card-list"),
     path("healthcards/<str:card_id>/qr", views.HealthCardQrApi.as_view(), name="card-qr"),
     path(
+        "healthcards/<str:card_id>/qr.png", views.HealthCardQrPngApi.as_view(), name="card-qr-png"
+    ),
+    path(
+        "healthcards/<str:card_id>/qr.svg", views.HealthCardQrSvgApi.as_view(), name="card-qr-svg"
+    ),
+    path(
         "healthcards/<str:card_id>/scans", views.HealthCardScanListApi.as_view(), name="card-scans"
     ),
     path(

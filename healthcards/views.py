@@ -10,18 +10,20 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.views.decorators.http import require_safe
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import renderers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.client_ip import client_ip
+from api.caching import ETagMixin
 from api.exceptions import ApplicationError
 from api.pagination import CursorPagination, PageNumberPagination
 from api.permissions import IsCitizen, IsClinicOperator, IsSupportStaff
 from api.renderers import PNGRenderer, SVGRenderer
 from api.replica import ReplicaReadsMixin
+from api.schema import problem
 from api.throttles import ScopedRateThrottle
 from healthcards.error_codes import HealthCardErrorCode
 from healthcards.keyring import keyring_published
@@ -42,9 +44,7 @@ from healthcards.serializers import (
     CardCaseOutputSerializer,
     CaseCloseInputSerializer,
     FacilityScanOutputSerializer,
-    FacilityScanPageSerializer,
     HealthCardOutputSerializer,
-    HealthCardPageSerializer,
     NotMeInputSerializer,
     QrOutputSerializer,
     ReactivatedOutputSerializer,
@@ -53,9 +53,7 @@ from healthcards.serializers import (
     ReinstateInputSerializer,
     ReinstateOutputSerializer,
     ScanOutputSerializer,
-    ScanPageSerializer,
     SupportCaseOutputSerializer,
-    SupportCasePageSerializer,
     VerifyInputSerializer,
     VerifyOutputSerializer,
 )
@@ -76,27 +74,37 @@ def _client_ip(request: Request) -> str | None:
     return client_ip(request) or None
 
 
-class HealthCardListApi(APIView):
+class HealthCardListApi(ETagMixin):
     permission_classes = [IsCitizen]
     pagination_class = PageNumberPagination
 
     @extend_schema(
         tags=TAGS,
-        responses=HealthCardPageSerializer,
-        parameters=[
-            OpenApiParameter("page", int, required=False),
-            OpenApiParameter("page_size", int, required=False),
-        ],
+        responses=HealthCardOutputSerializer(many=True),
         summary="The citizen's cards and their minor children's",
     )
     def get(self, request: Request) -> Response:
         views = healthcard_list_for_viewer(user=request.user)
-        paginator = PageNumberPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(views, request, view=self)
         context = {"today": timezone.localdate()}
         return paginator.get_paginated_response(
             HealthCardOutputSerializer(page, many=True, context=context).data
         )
+
+
+QR_EXPIRES_HEADER = OpenApiParameter(
+    "X-QR-Expires-At",
+    OpenApiTypes.DATETIME,
+    OpenApiParameter.HEADER,
+    response=[200],
+    required=True,
+    description="When the signed QR stops being valid.",
+)
+QR_ERRORS = {
+    409: problem("`card_suspended`, `card_revoked` or `card_expired`."),
+    503: problem("`signing_key_unavailable`: no QR can be signed right now; try again later."),
+}
 
 
 class HealthCardQrApi(APIView):
@@ -117,12 +125,13 @@ class HealthCardQrApi(APIView):
         summary="A short-lived signed QR for the card (JSON, PNG or SVG)",
         parameters=[
             OpenApiParameter("format", str, enum=["json", "png", "svg"], required=False),
+            QR_EXPIRES_HEADER,
         ],
         responses={
             (200, "application/json"): QrOutputSerializer,
             (200, "image/png"): OpenApiTypes.BINARY,
             (200, "image/svg+xml"): OpenApiTypes.STR,
-            409: OpenApiResponse(description="card_suspended, card_revoked or card_expired"),
+            **QR_ERRORS,
         },
     )
     def get(self, request: Request, card_id: str) -> Response:
@@ -139,6 +148,37 @@ class HealthCardQrApi(APIView):
         return Response(QrOutputSerializer(token).data, headers=headers)
 
 
+class HealthCardQrPngApi(HealthCardQrApi):
+    """The same QR as ``qr?format=png``, at its own path so that generated clients, which pick
+    one media type per answer, get bytes rather than trying to parse JSON."""
+
+    renderer_classes = [PNGRenderer]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="The signed QR as a PNG image",
+        parameters=[QR_EXPIRES_HEADER],
+        responses={(200, "image/png"): OpenApiTypes.BINARY, **QR_ERRORS},
+    )
+    def get(self, request: Request, card_id: str) -> Response:
+        return super().get(request, card_id)
+
+
+class HealthCardQrSvgApi(HealthCardQrApi):
+    """The same QR as ``qr?format=svg``, at its own path (see ``HealthCardQrPngApi``)."""
+
+    renderer_classes = [SVGRenderer]
+
+    @extend_schema(
+        tags=TAGS,
+        summary="The signed QR as an SVG image",
+        parameters=[QR_EXPIRES_HEADER],
+        responses={(200, "image/svg+xml"): OpenApiTypes.STR, **QR_ERRORS},
+    )
+    def get(self, request: Request, card_id: str) -> Response:
+        return super().get(request, card_id)
+
+
 class ScanCursorPagination(CursorPagination):
     ordering = ("-scanned_at", "-id")  # type: ignore[assignment]  # DRF accepts a tuple
 
@@ -150,15 +190,11 @@ class HealthCardScanListApi(ReplicaReadsMixin, APIView):
     @extend_schema(
         tags=TAGS,
         summary="Every scan of the card, newest first",
-        responses=ScanPageSerializer,
-        parameters=[
-            OpenApiParameter("cursor", str, required=False),
-            OpenApiParameter("page_size", int, required=False),
-        ],
+        responses=ScanOutputSerializer(many=True),
     )
     def get(self, request: Request, card_id: str) -> Response:
         card = access_healthcard_by_id(user=request.user, card_id=card_id)
-        paginator = ScanCursorPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(scan_list_for_card(card=card), request, view=self)
         return paginator.get_paginated_response(ScanOutputSerializer(page, many=True).data)
 
@@ -170,7 +206,10 @@ class HealthCardScanNotMeApi(APIView):
         tags=TAGS,
         summary="Report a scan that was not the holder: suspends the card's QR",
         request=NotMeInputSerializer,
-        responses={201: CardCaseOutputSerializer},
+        responses={
+            201: CardCaseOutputSerializer,
+            409: problem("`scan_already_reported`."),
+        },
     )
     def post(self, request: Request, card_id: str, scan_id: str) -> Response:
         data = NotMeInputSerializer(data=request.data)
@@ -196,7 +235,10 @@ class SupportCardReinstateApi(APIView):
         tags=["support"],
         summary="Clear a card's suspension (reason required, audited)",
         request=ReinstateInputSerializer,
-        responses={200: ReinstateOutputSerializer},
+        responses={
+            200: ReinstateOutputSerializer,
+            409: problem("`card_not_suspended`."),
+        },
     )
     def post(self, request: Request, card_id: str) -> Response:
         data = ReinstateInputSerializer(data=request.data)
@@ -217,19 +259,16 @@ class FacilityScanCursorPagination(CursorPagination):
 
 class ClinicScanListApi(APIView):
     permission_classes = [IsClinicOperator]
+    pagination_class = FacilityScanCursorPagination
 
     @extend_schema(
         tags=["clinic"],
         summary="The facility's own recent scans, newest first",
-        responses=FacilityScanPageSerializer,
-        parameters=[
-            OpenApiParameter("cursor", str, required=False),
-            OpenApiParameter("page_size", int, required=False),
-        ],
+        responses=FacilityScanOutputSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
         facility = _clinic_facility(request)
-        paginator = FacilityScanCursorPagination()
+        paginator = self.pagination_class()
         scans = scan_list_for_facility(facility=facility)
         page = paginator.paginate_queryset(scans, request, view=self)
         return paginator.get_paginated_response(FacilityScanOutputSerializer(page, many=True).data)
@@ -241,20 +280,17 @@ class CaseCursorPagination(CursorPagination):
 
 class SupportCaseListApi(APIView):
     permission_classes = [IsSupportStaff]
+    pagination_class = CaseCursorPagination
     throttle_classes = [ScopedRateThrottle]
     throttle_scope = "support"
 
     @extend_schema(
         tags=["support"],
         summary='Open "not me" cases, oldest first (audited)',
-        responses=SupportCasePageSerializer,
-        parameters=[
-            OpenApiParameter("cursor", str, required=False),
-            OpenApiParameter("page_size", int, required=False),
-        ],
+        responses=SupportCaseOutputSerializer(many=True),
     )
     def get(self, request: Request) -> Response:
-        paginator = CaseCursorPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(card_case_queue(), request, view=self)
         cases = list(page or [])
         card_case_queue_viewed(
@@ -274,7 +310,10 @@ class SupportCaseCloseApi(APIView):
         tags=["support"],
         summary="Close a case after review (reason required, audited); the card is unchanged",
         request=CaseCloseInputSerializer,
-        responses={200: SupportCaseOutputSerializer},
+        responses={
+            200: SupportCaseOutputSerializer,
+            409: problem("`case_not_open`: the case is already closed."),
+        },
     )
     def post(self, request: Request, case_id: str) -> Response:
         data = CaseCloseInputSerializer(data=request.data)
@@ -298,7 +337,11 @@ class HealthCardReactivateStartApi(APIView):
         tags=TAGS,
         summary='After "not me": send a code to the phone on file to get a new QR',
         request=None,
-        responses={202: ReactivateStartOutputSerializer},
+        responses={
+            202: ReactivateStartOutputSerializer,
+            409: problem('`card_not_reactivatable`: only a card suspended after "not me".'),
+            429: problem("`throttled`, `otp_resend_too_soon` or `otp_daily_limit`."),
+        },
     )
     def post(self, request: Request, card_id: str) -> Response:
         card = access_healthcard_by_id(user=request.user, card_id=card_id)
@@ -321,7 +364,14 @@ class HealthCardReactivateVerifyApi(APIView):
         tags=TAGS,
         summary="Confirm with the code: the card is active again with a new QR",
         request=ReactivateVerifyInputSerializer,
-        responses={200: ReactivatedOutputSerializer},
+        responses={
+            200: ReactivatedOutputSerializer,
+            400: problem(
+                "`invalid`, or the code is wrong or expired (`otp_invalid`, `otp_expired`)."
+            ),
+            409: problem('`card_not_reactivatable`: only a card suspended after "not me".'),
+            429: problem("`throttled`, or too many wrong codes."),
+        },
     )
     def post(self, request: Request, card_id: str) -> Response:
         data = ReactivateVerifyInputSerializer(data=request.data)
@@ -369,7 +419,10 @@ class ClinicVerifyApi(APIView):
         summary="Verify a scanned QR (signed token, paper card or identity card text) or a "
         "typed national ID / social insurance number with the date of birth",
         request=VerifyInputSerializer,
-        responses={200: VerifyOutputSerializer},
+        responses={
+            200: VerifyOutputSerializer,
+            403: problem("`permission_denied`, or `clinic_without_facility`."),
+        },
     )
     def post(self, request: Request) -> Response:
         data = VerifyInputSerializer(data=request.data)

@@ -7,7 +7,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from notifications.models import Language, Platform
+from notifications.kinds import Kind
+from notifications.models import Category, Language, Platform
 
 SEGMENT_KINDS = ("all", "province", "scheme", "age")
 
@@ -22,7 +23,7 @@ class DeviceRegisterInputSerializer(serializers.Serializer):
 class DeviceOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
     token = serializers.CharField()
-    platform = serializers.CharField()
+    platform = serializers.ChoiceField(choices=Platform.choices)
     app_version = serializers.CharField()
     locale = serializers.CharField()
     is_active = serializers.BooleanField()
@@ -31,19 +32,13 @@ class DeviceOutputSerializer(serializers.Serializer):
 
 class NotificationOutputSerializer(serializers.Serializer):
     id = serializers.UUIDField()
-    kind = serializers.CharField()
-    category = serializers.CharField()
+    kind = serializers.ChoiceField(choices=[kind.value for kind in Kind])
+    category = serializers.ChoiceField(choices=Category.choices)
     title = serializers.CharField()
     body = serializers.CharField()
     data = serializers.DictField()  # type: ignore[assignment]
     created_at = serializers.DateTimeField()
     read_at = serializers.DateTimeField(allow_null=True)
-
-
-class NotificationPageSerializer(serializers.Serializer):
-    next = serializers.URLField(allow_null=True)
-    previous = serializers.URLField(allow_null=True)
-    results = NotificationOutputSerializer(many=True)
 
 
 class UnreadCountOutputSerializer(serializers.Serializer):

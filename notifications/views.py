@@ -30,7 +30,6 @@ from notifications.serializers import (
     DeviceOutputSerializer,
     DeviceRegisterInputSerializer,
     NotificationOutputSerializer,
-    NotificationPageSerializer,
     PreferenceSerializer,
     UnreadCountOutputSerializer,
 )
@@ -104,21 +103,18 @@ def _item(notification: Notification, language: str) -> dict[str, Any]:
 
 class NotificationListApi(APIView):
     permission_classes = [IsCitizen]
+    pagination_class = InboxPagination
 
     @extend_schema(
         tags=TAGS,
-        responses=NotificationPageSerializer,
-        parameters=[
-            OpenApiParameter("unread", bool, required=False),
-            OpenApiParameter("cursor", str, required=False),
-            OpenApiParameter("page_size", int, required=False),
-        ],
+        responses=NotificationOutputSerializer(many=True),
+        parameters=[OpenApiParameter("unread", bool, required=False)],
         summary="The inbox, newest first, in the reader's language",
     )
     def get(self, request: Request) -> Response:
         unread = request.query_params.get("unread", "").lower() in {"1", "true", "yes"}
         rows = notification_list(user=request.user, unread=unread)
-        paginator = InboxPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(rows, request, view=self) or []
         language = reader_language(user=request.user)
         items = [_item(notification, language) for notification in page]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -21,6 +21,7 @@ from accounts.serializers import (
     PasswordResetVerifyInputSerializer,
     RefreshInputSerializer,
     RegisterVerifyInputSerializer,
+    SupportActionOutputSerializer,
     TokenPairOutputSerializer,
 )
 from accounts.services.login import login_attempt
@@ -28,6 +29,7 @@ from accounts.services.otp import otp_challenge_start
 from accounts.services.passwords import account_activate, password_change, password_reset_verify
 from accounts.services.sessions import session_end, sessions_end_all, token_refresh
 from accounts.views.client import client_ip, client_session_id, client_user_agent
+from api.schema import problem
 from api.throttles import IPFailureRateThrottle, IPScopedRateThrottle, throttle_refund_on_success
 
 TAG = ["auth"]
@@ -72,7 +74,10 @@ class RegisterStartApi(_PublicStartApi):
     @extend_schema(
         tags=TAG,
         request=IdentifyInputSerializer,
-        responses={202: ChallengeOutputSerializer},
+        responses={
+            202: ChallengeOutputSerializer,
+            429: problem("`throttled`, `otp_resend_too_soon` or `otp_daily_limit`."),
+        },
         summary="Start activation: an OTP goes to the phone on file (same answer for anyone)",
     )
     def post(self, request: Request) -> Response:
@@ -85,7 +90,14 @@ class RegisterVerifyApi(_PublicApi):
     @extend_schema(
         tags=TAG,
         request=RegisterVerifyInputSerializer,
-        responses={201: TokenPairOutputSerializer},
+        responses={
+            201: TokenPairOutputSerializer,
+            400: problem(
+                "`invalid`, or the code is wrong or expired (`otp_invalid`, `otp_expired`)."
+            ),
+            409: problem("`account_exists`: this person already has an account."),
+            429: problem("`throttled`, or too many wrong codes."),
+        },
         summary="Finish activation: the OTP and a new password create the account",
     )
     def post(self, request: Request) -> Response:
@@ -95,7 +107,7 @@ class RegisterVerifyApi(_PublicApi):
             challenge_id=data.validated_data["challenge_id"],
             otp=data.validated_data["otp"],
             password=data.validated_data["password"],
-            device_name=data.validated_data["device_name"],
+            device_name=data.validated_data.get("device_name", ""),
             ip=client_ip(request),
             user_agent=client_user_agent(request),
         )
@@ -108,7 +120,11 @@ class TokenObtainApi(_PublicApi):
     @extend_schema(
         tags=TAG,
         request=LoginInputSerializer,
-        responses={200: TokenPairOutputSerializer},
+        responses={
+            200: TokenPairOutputSerializer,
+            401: problem("`invalid_credentials` (also for a missing or wrong staff TOTP code)."),
+            423: problem("`account_locked`: too many failed sign-ins; see `retry_after`."),
+        },
         summary="Sign in (social insurance number, national ID or staff username)",
     )
     def post(self, request: Request) -> Response:
@@ -117,8 +133,8 @@ class TokenObtainApi(_PublicApi):
         tokens = login_attempt(
             username=data.validated_data["username"],
             password=data.validated_data["password"],
-            otp=data.validated_data["otp"],
-            device_name=data.validated_data["device_name"],
+            otp=data.validated_data.get("otp", ""),
+            device_name=data.validated_data.get("device_name", ""),
             ip=client_ip(request),
             user_agent=client_user_agent(request),
         )
@@ -131,7 +147,10 @@ class TokenRefreshApi(_PublicApi):
     @extend_schema(
         tags=TAG,
         request=RefreshInputSerializer,
-        responses={200: TokenPairOutputSerializer},
+        responses={
+            200: TokenPairOutputSerializer,
+            401: problem("`token_not_valid`: unknown, expired, reused or revoked refresh token."),
+        },
         summary="Rotate a refresh token (the old one stops working)",
     )
     def post(self, request: Request) -> Response:
@@ -167,7 +186,7 @@ class PasswordChangeApi(APIView):
     @extend_schema(
         tags=TAG,
         request=PasswordChangeInputSerializer,
-        responses={204: None},
+        responses={204: None, 400: problem("`invalid`, or `password_incorrect`.")},
         summary="Change the password; every other session ends",
     )
     def post(self, request: Request) -> Response:
@@ -189,7 +208,10 @@ class PasswordResetStartApi(_PublicStartApi):
     @extend_schema(
         tags=TAG,
         request=IdentifyInputSerializer,
-        responses={202: ChallengeOutputSerializer},
+        responses={
+            202: ChallengeOutputSerializer,
+            429: problem("`throttled`, `otp_resend_too_soon` or `otp_daily_limit`."),
+        },
         summary="Forgotten password: an OTP goes to the phone on file (same answer for anyone)",
     )
     def post(self, request: Request) -> Response:
@@ -202,7 +224,13 @@ class PasswordResetVerifyApi(_PublicApi):
     @extend_schema(
         tags=TAG,
         request=PasswordResetVerifyInputSerializer,
-        responses={200: OpenApiResponse(description="Password set; every session ended.")},
+        responses={
+            200: SupportActionOutputSerializer,
+            400: problem(
+                "`invalid`, or the code is wrong or expired (`otp_invalid`, `otp_expired`)."
+            ),
+            429: problem("`throttled`, or too many wrong codes."),
+        },
         summary="Forgotten password: the OTP and a new password",
     )
     def post(self, request: Request) -> Response:

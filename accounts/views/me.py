@@ -32,6 +32,7 @@ from accounts.services.support import phone_change_cancel
 from accounts.views.client import client_ip, client_session_id
 from api.pagination import CursorPagination
 from api.permissions import IsCitizen
+from api.schema import problem
 
 TAG = ["me"]
 
@@ -50,6 +51,7 @@ class SessionPagination(CursorPagination):
 
 class MeSessionListApi(APIView):
     permission_classes = [IsAuthenticated]
+    pagination_class = SessionPagination
 
     @extend_schema(
         tags=TAG,
@@ -57,7 +59,7 @@ class MeSessionListApi(APIView):
         summary="My signed-in devices",
     )
     def get(self, request: Request) -> Response:
-        paginator = SessionPagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(
             session_list_for_user(user=request.user),  # type: ignore[arg-type]
             request,
@@ -138,7 +140,10 @@ class MePhoneChangeCancelApi(APIView):
     @extend_schema(
         tags=TAG,
         request=CancelInputSerializer,
-        responses={200: CitizenPhoneChangeOutputSerializer},
+        responses={
+            200: CitizenPhoneChangeOutputSerializer,
+            409: problem("`phone_change_not_pending`."),
+        },
         summary="Cancel a change of my phone number before it takes effect",
     )
     def post(self, request: Request, change_id: str) -> Response:
@@ -148,7 +153,7 @@ class MePhoneChangeCancelApi(APIView):
         change = phone_change_cancel(
             acting_user=request.user,  # type: ignore[arg-type]
             change=change,
-            reason=data.validated_data["reason"],
+            reason=data.validated_data.get("reason", ""),
             ip=client_ip(request),
         )
         return Response(CitizenPhoneChangeOutputSerializer(change).data)

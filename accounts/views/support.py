@@ -37,6 +37,7 @@ from accounts.services.support import (
 from accounts.views.client import client_ip
 from api.pagination import CursorPagination, PageNumberPagination
 from api.permissions import IsSupportStaff
+from api.schema import problem
 
 TAG = ["support"]
 
@@ -57,6 +58,8 @@ def _account_search_response(api: APIView, request: Request, query: str) -> Resp
 
 
 class SupportAccountSearchApi(_SupportApi):
+    pagination_class = PageNumberPagination
+
     @extend_schema(
         tags=TAG,
         parameters=[
@@ -111,7 +114,10 @@ class SupportAccountResetApi(_SupportApi):
     @extend_schema(
         tags=TAG,
         request=ReasonInputSerializer,
-        responses={200: SupportActionOutputSerializer},
+        responses={
+            200: SupportActionOutputSerializer,
+            409: problem("`insuree_not_found`: no phone on file to send a code to."),
+        },
         summary="Reset: end every session, disable the password, send a reset code by SMS",
     )
     def post(self, request: Request, account_id: str) -> Response:
@@ -153,7 +159,10 @@ class SupportAccountChangePhoneApi(_SupportApi):
     @extend_schema(
         tags=TAG,
         request=PhoneChangeInputSerializer,
-        responses={201: PhoneChangeOutputSerializer},
+        responses={
+            201: PhoneChangeOutputSerializer,
+            409: problem("`insuree_not_found`, `phone_unchanged` or `phone_change_pending`."),
+        },
         summary="Request a phone change (another staff member approves it; cooling-off)",
     )
     def post(self, request: Request, account_id: str) -> Response:
@@ -176,13 +185,15 @@ class PhoneChangePagination(CursorPagination):
 
 
 class SupportPhoneChangeListApi(_SupportApi):
+    pagination_class = PhoneChangePagination
+
     @extend_schema(
         tags=TAG,
         responses={200: PhoneChangeOutputSerializer(many=True)},
         summary="Phone changes still pending (requested or in cooling-off)",
     )
     def get(self, request: Request) -> Response:
-        paginator = PhoneChangePagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(phone_change_list(pending=True), request, view=self)
         return paginator.get_paginated_response(PhoneChangeOutputSerializer(page, many=True).data)
 
@@ -191,7 +202,11 @@ class SupportPhoneChangeApproveApi(_SupportApi):
     @extend_schema(
         tags=TAG,
         request=ReasonInputSerializer,
-        responses={200: PhoneChangeOutputSerializer},
+        responses={
+            200: PhoneChangeOutputSerializer,
+            403: problem("`permission_denied`, or `phone_change_same_person`."),
+            409: problem("`phone_change_not_pending`."),
+        },
         summary="Approve a phone change requested by someone else",
     )
     def post(self, request: Request, change_id: str) -> Response:
@@ -211,7 +226,10 @@ class SupportPhoneChangeCancelApi(_SupportApi):
     @extend_schema(
         tags=TAG,
         request=ReasonInputSerializer,
-        responses={200: PhoneChangeOutputSerializer},
+        responses={
+            200: PhoneChangeOutputSerializer,
+            409: problem("`phone_change_not_pending`."),
+        },
         summary="Cancel a pending phone change",
     )
     def post(self, request: Request, change_id: str) -> Response:
@@ -232,6 +250,8 @@ class AuditPagination(CursorPagination):
 
 
 class SupportAuditListApi(_SupportApi):
+    pagination_class = AuditPagination
+
     @extend_schema(
         tags=TAG,
         parameters=[
@@ -241,7 +261,7 @@ class SupportAuditListApi(_SupportApi):
         summary="The audit log, newest first",
     )
     def get(self, request: Request) -> Response:
-        paginator = AuditPagination()
+        paginator = self.pagination_class()
         events = audit_event_list(target_user_id=request.query_params.get("target_user"))
         page = paginator.paginate_queryset(events, request, view=self)
         return paginator.get_paginated_response(AuditEventOutputSerializer(page, many=True).data)

@@ -11,6 +11,7 @@ from rest_framework.views import APIView
 from accounts.permissions import IsStaffMember
 from accounts.services.totp import totp_enrol_confirm, totp_enrol_start
 from accounts.views.client import client_ip
+from api.schema import problem
 
 TAG = ["auth"]
 
@@ -30,7 +31,10 @@ class TotpEnrolApi(APIView):
     @extend_schema(
         tags=TAG,
         request=None,
-        responses={201: TotpEnrolOutputSerializer},
+        responses={
+            201: TotpEnrolOutputSerializer,
+            409: problem("`totp_already_enrolled`."),
+        },
         summary="Staff: start enrolling an authenticator app",
     )
     def post(self, request: Request) -> Response:
@@ -45,7 +49,7 @@ class TotpConfirmApi(APIView):
     @extend_schema(
         tags=TAG,
         request=TotpConfirmInputSerializer,
-        responses={204: None},
+        responses={204: None, 400: problem("`invalid`, or `otp_invalid`.")},
         summary="Staff: confirm the authenticator with a first code",
     )
     def post(self, request: Request) -> Response:

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from api.exceptions import ApplicationError
 from api.permissions import IsAgencyStaff
+from api.schema import problem
 from contributions import selectors, services
 from contributions.error_codes import ContributionErrorCode as Code
 from contributions.serializers import (
@@ -91,6 +92,13 @@ class DeclarationImportApi(APIView):
             201: DeclarationOutputSerializer,
             200: DeclarationOutputSerializer,
             202: ImportJobOutputSerializer,
+            400: problem("`invalid`, `import_empty` or `import_file_unreadable`."),
+            409: problem("`idempotency_key_reused`: the key came with another file."),
+            413: problem("`import_file_too_large`."),
+            422: problem(
+                "`import_invalid`: nothing was written; `errors` lists "
+                "`{row, field, code, detail}` per problem."
+            ),
         },
     )
     def post(self, request: Request) -> Response:

@@ -13,11 +13,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.caching import ETagMixin
 from api.pagination import CursorPagination
 from api.permissions import IsCitizen
 from api.replica import ReplicaReadsMixin
 from contributions import selectors
-from contributions.history import CURSOR_PARAMETERS, insuree_id_for_request
+from contributions.history import insuree_id_for_request
 from contributions.serializers import (
     BenefitListQuerySerializer,
     BenefitOutputSerializer,
@@ -34,7 +35,7 @@ def _validated(serializer_class: type[serializers.Serializer], request: Request)
     return serializer.validated_data
 
 
-class ContributionSummaryApi(ReplicaReadsMixin, APIView):
+class ContributionSummaryApi(ReplicaReadsMixin, ETagMixin):
     permission_classes = [IsCitizen]
 
     @extend_schema(
@@ -58,7 +59,7 @@ class BenefitListApi(ReplicaReadsMixin, APIView):
 
     @extend_schema(
         operation_id="benefits_list",
-        parameters=[BenefitListQuerySerializer, *CURSOR_PARAMETERS],
+        parameters=[BenefitListQuerySerializer],
         responses={200: BenefitOutputSerializer(many=True)},
     )
     def get(self, request: Request) -> Response:

@@ -27,7 +27,7 @@ from api.renderers import CSVRenderer, PDFRenderer
 from api.throttles import IPScopedRateThrottle
 from contributions import selectors, services
 from contributions.error_codes import ContributionErrorCode
-from contributions.history import CURSOR_PARAMETERS, insuree_for_request
+from contributions.history import insuree_for_request
 from contributions.months import month_format
 from contributions.serializers import (
     InsureeQuerySerializer,
@@ -157,7 +157,7 @@ class StatementListApi(APIView):
     @extend_schema(
         operation_id="contributions_statements_list",
         description="The statements issued for the citizen (or `insuree`, a minor child).",
-        parameters=[InsureeQuerySerializer, *CURSOR_PARAMETERS],
+        parameters=[InsureeQuerySerializer],
         responses={200: StatementOutputSerializer(many=True)},
     )
     def get(self, request: Request) -> Response:

@@ -1,7 +1,9 @@
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
+from rest_framework.views import APIView
 
 from accounts.models import Province
 from api.pagination import CursorPagination, PageNumberPagination
@@ -13,15 +15,33 @@ def request_for(query: str) -> Request:
     return Request(APIRequestFactory().get(f"/x{query}"))
 
 
-def test_page_size_is_capped():
-    paginator = PageNumberPagination()
+@pytest.mark.parametrize("paginator_class", [PageNumberPagination, CursorPagination])
+@pytest.mark.parametrize("page_size", ["0", "1000", "x", "-3"])
+def test_page_size_out_of_range_is_refused_not_replaced(paginator_class, page_size):
+    with pytest.raises(ValidationError) as raised:
+        paginator_class().get_page_size(request_for(f"?page_size={page_size}"))
 
-    page = paginator.paginate_queryset(
-        Province.objects.order_by("code"), request_for("?page_size=1000")
+    assert raised.value.detail["page_size"][0].code == "invalid"
+
+
+@pytest.mark.parametrize("paginator_class", [PageNumberPagination, CursorPagination])
+def test_page_size_within_range_and_default(paginator_class):
+    paginator = paginator_class()
+
+    assert paginator.get_page_size(request_for(f"?page_size={paginator.max_page_size}")) == (
+        paginator.max_page_size
     )
+    assert paginator.get_page_size(request_for("")) == paginator.page_size
 
-    assert len(page) == min(PageNumberPagination.max_page_size, Province.objects.count())
-    assert paginator.get_page_size(request_for("?page_size=1000")) == 100
+
+def test_a_view_that_pages_must_declare_its_paginator():
+    class Undeclared(APIView):
+        pass
+
+    with pytest.raises(ImproperlyConfigured, match="pagination_class"):
+        PageNumberPagination().paginate_queryset(
+            Province.objects.order_by("code"), request_for(""), view=Undeclared()
+        )
 
 
 @pytest.mark.parametrize("paginator_class", [PageNumberPagination, CursorPagination])

@@ -174,7 +174,7 @@ def test_a_statement_in_an_unknown_format_is_refused_in_either_language(
     assert r.status_code == 400, r.json()
     body = problem(r, language)
     assert body["detail"] == detail
-    assert body["errors"] == [{"field": "format", "code": "invalid_choice", "detail": field_detail}]
+    assert body["errors"] == [{"field": "format", "code": "invalid", "detail": field_detail}]
 
 
 @pytest.mark.django_db
