@@ -51,6 +51,7 @@ MONTH_HELP = "YYYY-MM"
 MONTH_PATTERN = r"^(19|[2-9][0-9])[0-9]{2}-(0[1-9]|1[0-2])$"
 EMPLOYER_CODE_MAX = 20
 
+
 @extend_schema_field({"type": "string", "pattern": MONTH_PATTERN, "example": "2024-07"})
 class MonthField(serializers.CharField):
     """A ``YYYY-MM`` month: a query value is validated to the first day of that month."""

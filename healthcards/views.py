@@ -16,8 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.client_ip import client_ip
 from api.caching import ETagMixin
+from api.client_ip import client_ip
 from api.exceptions import ApplicationError
 from api.pagination import CursorPagination, PageNumberPagination
 from api.permissions import IsCitizen, IsClinicOperator, IsSupportStaff

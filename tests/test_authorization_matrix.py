@@ -70,6 +70,8 @@ class Row:
 TABLE = [
     # public, outside the API
     Row("healthz", "get", EVERYONE),
+    # "/" redirects to the API docs, whatever the method
+    *(Row("root", method, EVERYONE) for method in ("get", "post", "put", "patch", "delete")),
     Row("readyz", "get", EVERYONE),
     Row("schema", "get", EVERYONE),
     Row("swagger-ui", "get", EVERYONE),
@@ -123,6 +125,8 @@ TABLE = [
     # health cards: Lan's own card and scans
     Row("card-list", "get", OWNER | {"member", "other_citizen"}),
     Row("card-qr", "get", OWNER, {"card_id": "card"}),
+    Row("card-qr-png", "get", OWNER, {"card_id": "card"}),
+    Row("card-qr-svg", "get", OWNER, {"card_id": "card"}),
     Row("card-scans", "get", OWNER, {"card_id": "card"}),
     Row("card-scan-not-me", "post", OWNER, {"card_id": "card", "scan_id": "scan"}),
     Row("clinic-verify", "post", frozenset({"clinic"}), body={"qr": "not a card"}),

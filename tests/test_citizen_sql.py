@@ -135,12 +135,26 @@ def _requests(world: dict[str, Any], client: APIClient) -> dict[str, list[tuple[
             ("get", "/api/v1/contributions/statement?format=csv", None),
             ("get", "/api/v1/contributions/statement?format=pdf", None),
         ],
+        "api/v1/contributions/statements": [("get", "/api/v1/contributions/statements", None)],
+        "api/v1/contributions/statements/<str:statement_id>/revoke": [
+            (
+                "post",
+                "/api/v1/contributions/statements/6f1f4a0e-3b0c-4a57-9d59-3c0f1c1f2a11/revoke",
+                {},
+            )
+        ],
         "api/v1/benefits/": [("get", "/api/v1/benefits/", None)],
         "api/v1/pension/estimate": [("get", "/api/v1/pension/estimate", None)],
         "api/v1/healthcards/": [("get", "/api/v1/healthcards/", None)],
         "api/v1/healthcards/<str:card_id>/qr": [
             ("get", f"/api/v1/healthcards/{card.pk}/qr", None),
             ("get", f"/api/v1/healthcards/{child_card.pk}/qr", None),
+        ],
+        "api/v1/healthcards/<str:card_id>/qr.png": [
+            ("get", f"/api/v1/healthcards/{card.pk}/qr.png", None)
+        ],
+        "api/v1/healthcards/<str:card_id>/qr.svg": [
+            ("get", f"/api/v1/healthcards/{card.pk}/qr.svg", None)
         ],
         "api/v1/healthcards/<str:card_id>/scans": [
             ("get", f"/api/v1/healthcards/{card.pk}/scans", None),
@@ -192,6 +206,7 @@ EXPECTED_ERRORS = {
     "api/v1/notifications/preferences",
     "api/v1/notifications/<str:notification_id>/read",  # someone else's or no such: 404
     "api/v1/healthcards/<str:card_id>/reactivate/verify",
+    "api/v1/contributions/statements/<str:statement_id>/revoke",  # no such statement: 404
 }
 
 # insuree_id compared with a value: "t"."insuree_id" = 5, r.insuree_id = %s, insuree_id IN (...)

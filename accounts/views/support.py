@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import status
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -48,7 +48,7 @@ class _SupportApi(APIView):
 
 
 def _account_search_response(api: APIView, request: Request, query: str) -> Response:
-    paginator = PageNumberPagination()
+    paginator = PageNumberPagination()  # both search views declare it as pagination_class
     page = paginator.paginate_queryset(support_account_search(query=query), request, view=api)
     users = list(page or [])
     context = {"locked_for": account_locked_for(users=users)}
@@ -78,10 +78,23 @@ class SupportAccountSearchApi(_SupportApi):
 
 
 class SupportAccountSearchPostApi(_SupportApi):
+    pagination_class = PageNumberPagination
+
     @extend_schema(
         tags=TAG,
         request=SupportSearchInputSerializer,
-        responses={200: SupportAccountOutputSerializer(many=True)},
+        # A page, like GET support/accounts (the schema hook documents pages of GETs only)
+        responses={
+            200: inline_serializer(
+                "PaginatedSupportAccountSearchList",
+                fields={
+                    "count": serializers.IntegerField(),
+                    "next": serializers.URLField(allow_null=True),
+                    "previous": serializers.URLField(allow_null=True),
+                    "results": SupportAccountOutputSerializer(many=True),
+                },
+            )
+        },
         summary="Find a citizen's account (the identifier in the body, never in a URL)",
     )
     def post(self, request: Request) -> Response:

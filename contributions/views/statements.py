@@ -113,7 +113,11 @@ class ContributionStatementApi(APIView):
         query.is_valid(raise_exception=True)
         params = query.validated_data
         insuree = insuree_for_request(request, params)
-        kind = params["format"]
+        # ``?format=`` wins; without it the negotiated renderer (``Accept``) chooses; else PDF
+        accepted = getattr(request, "accepted_renderer", None)
+        kind = params.get("format") or (
+            "csv" if getattr(accepted, "media_type", "") == CSVRenderer.media_type else "pdf"
+        )
         language = _language(request, params.get("lang"))
         issued = services.statement_issue(
             insuree=insuree,

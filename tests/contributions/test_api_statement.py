@@ -303,3 +303,24 @@ def test_a_code_already_taken_draws_another(citizen_client, history, monkeypatch
     assert r.status_code == 200, r.content[:300]
     assert r["X-Statement-Code"] == "7K3M-Q9TD-X2HF"
     assert Statement.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("accept", "media_type"),
+    [("text/csv", "text/csv"), ("application/pdf", "application/pdf"), ("*/*", "application/pdf")],
+)
+def test_without_format_the_accept_header_chooses(citizen_client, history, accept, media_type):
+    r = citizen_client.get("/api/v1/contributions/statement", HTTP_ACCEPT=accept)
+
+    assert r.status_code == 200
+    assert r["Content-Type"].startswith(media_type)
+
+
+def test_format_wins_over_accept_and_an_unservable_accept_is_406(citizen_client, history):
+    csv_answer = citizen_client.get(
+        "/api/v1/contributions/statement?format=csv", HTTP_ACCEPT="application/pdf, text/csv"
+    )
+    refused = citizen_client.get("/api/v1/contributions/statement", HTTP_ACCEPT="image/png")
+
+    assert csv_answer["Content-Type"].startswith("text/csv")
+    assert refused.status_code == 406, refused.content
