@@ -24,6 +24,7 @@ from api.exceptions import ApplicationError
 from api.pagination import CursorPagination
 from api.permissions import IsCitizen
 from api.renderers import CSVRenderer, PDFRenderer
+from api.schema import problem
 from api.throttles import IPScopedRateThrottle
 from contributions import selectors, services
 from contributions.error_codes import ContributionErrorCode
@@ -217,7 +218,10 @@ class StatementVerifyApi(APIView):
             "nothing more. Case, spaces and hyphens in the code are ignored."
         ),
         parameters=[OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH)],
-        responses={200: StatementVerifyOutputSerializer},
+        responses={
+            200: StatementVerifyOutputSerializer,
+            400: problem("`statement_code_invalid`: the text cannot be a verification code."),
+        },
     )
     def get(self, request: Request, code: str) -> Response:
         normalised = code_normalise(code)

@@ -72,8 +72,15 @@ def test_the_history_schema_comes_from_the_one_history_module(api_client):
     assert tuple(component["properties"]) == ROW_FIELDS
     assert set(component["required"]) == set(ROW_FIELDS)
     assert "description" not in component
-    assert set(ContributionListQuerySerializer().fields) | {"cursor", "page_size"} == (
-        declared_params
+    # the query's own fields, the cursor paginator's, and the ETag validator's header
+    assert (
+        set(ContributionListQuerySerializer().fields)
+        | {
+            "cursor",
+            "page_size",
+            "If-None-Match",
+        }
+        == declared_params
     )
     assert (
         len(HISTORY_COLUMNS)
