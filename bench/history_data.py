@@ -105,8 +105,9 @@ def load(url: str, *, name: str, insurees: int, subject_username: str, log=print
         began = time.perf_counter()
         conn.execute("SET synchronous_commit = off")
         conn.execute(
-            "INSERT INTO contributions_employer (code, name, province_code, created_at, "
-            "updated_at) VALUES (%s, 'Bench Employer', '01', now(), now()) "
+            "INSERT INTO contributions_employer (code, name, province_code, salary_regime, "
+            "minimum_wage_region, created_at, updated_at) "
+            "VALUES (%s, 'Bench Employer', '01', 'employer', 1, now(), now()) "
             "ON CONFLICT DO NOTHING",
             [BENCH_EMPLOYER],
         )

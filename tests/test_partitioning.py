@@ -53,9 +53,10 @@ def _fill_records(insurees: list[int], months: int) -> None:
     planner sees tables shaped as in production."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO contributions_employer (code, name, province_code, created_at, "
-            "updated_at) SELECT 'PT' || lpad(n::text, 6, '0'), 'Employer ' || n, '01', now(), "
-            "now() FROM generate_series(1, 200) n ON CONFLICT DO NOTHING"
+            "INSERT INTO contributions_employer (code, name, province_code, salary_regime, "
+            "minimum_wage_region, created_at, updated_at) SELECT 'PT' || lpad(n::text, 6, '0'), "
+            "'Employer ' || n, '01', 'employer', 1, now(), now() "
+            "FROM generate_series(1, 200) n ON CONFLICT DO NOTHING"
         )
         cursor.execute(
             "INSERT INTO contributions_contributionrecord (insuree_id, month, scheme, "
