@@ -38,3 +38,8 @@ def client_ip(request: Any) -> str:
         if hops:
             return _normalised(hops[-min(proxies, len(hops))])
     return _normalised(remote)
+
+
+def client_ip_or_none(request: Any) -> str | None:
+    """``client_ip`` for an ``inet`` column (audit rows, scans): None when unknown."""
+    return client_ip(request) or None

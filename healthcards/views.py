@@ -17,7 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.caching import ETagMixin
-from api.client_ip import client_ip
+from api.client_ip import client_ip_or_none
 from api.exceptions import ApplicationError
 from api.pagination import CursorPagination, PageNumberPagination
 from api.permissions import IsCitizen, IsClinicOperator, IsSupportStaff
@@ -68,10 +68,6 @@ from healthcards.services.qr import card_qr_issue, qr_image_render
 from healthcards.services.verify import card_verify, card_verify_typed
 
 TAGS = ["healthcards"]
-
-
-def _client_ip(request: Request) -> str | None:
-    return client_ip(request) or None
 
 
 class HealthCardListApi(ETagMixin):
@@ -221,7 +217,7 @@ class HealthCardScanNotMeApi(APIView):
             scan=scan,
             user=request.user,  # type: ignore[arg-type]  # IsCitizen
             comment=data.validated_data.get("comment", ""),
-            ip=_client_ip(request),
+            ip=client_ip_or_none(request),
         )
         return Response(CardCaseOutputSerializer(case).data, status=status.HTTP_201_CREATED)
 
@@ -248,7 +244,7 @@ class SupportCardReinstateApi(APIView):
             card=card,
             acting_user=request.user,  # type: ignore[arg-type]  # IsSupportStaff
             reason=data.validated_data["reason"],
-            ip=_client_ip(request),
+            ip=client_ip_or_none(request),
         )
         return Response(ReinstateOutputSerializer(card).data)
 
@@ -296,7 +292,7 @@ class SupportCaseListApi(APIView):
         card_case_queue_viewed(
             acting_user=request.user,  # type: ignore[arg-type]  # IsSupportStaff
             count=len(cases),
-            ip=_client_ip(request),
+            ip=client_ip_or_none(request),
         )
         return paginator.get_paginated_response(SupportCaseOutputSerializer(cases, many=True).data)
 
@@ -323,7 +319,7 @@ class SupportCaseCloseApi(APIView):
             case=case,
             acting_user=request.user,  # type: ignore[arg-type]  # IsSupportStaff
             reason=data.validated_data["reason"],
-            ip=_client_ip(request),
+            ip=client_ip_or_none(request),
         )
         return Response(SupportCaseOutputSerializer(case).data)
 
@@ -348,7 +344,7 @@ class HealthCardReactivateStartApi(APIView):
         started = card_reactivate_start(
             card=card,
             user=request.user,  # type: ignore[arg-type]  # IsCitizen
-            ip=_client_ip(request),
+            ip=client_ip_or_none(request),
         )
         return Response(
             ReactivateStartOutputSerializer(started).data, status=status.HTTP_202_ACCEPTED
@@ -382,7 +378,7 @@ class HealthCardReactivateVerifyApi(APIView):
             user=request.user,  # type: ignore[arg-type]  # IsCitizen
             challenge_id=data.validated_data["challenge_id"],
             otp=data.validated_data["otp"],
-            ip=_client_ip(request),
+            ip=client_ip_or_none(request),
         )
         return Response(ReactivatedOutputSerializer(card).data)
 

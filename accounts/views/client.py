@@ -7,12 +7,12 @@ from typing import Any
 
 from rest_framework.request import Request
 
-from api.client_ip import client_ip as api_client_ip
+from api.client_ip import client_ip_or_none
 
 
 def client_ip(request: Request) -> str | None:
-    """The caller's IP for audit rows, None when unknown (the column is an inet)."""
-    return api_client_ip(request) or None
+    """The caller's IP for audit rows (an inet column: None when unknown)."""
+    return client_ip_or_none(request)
 
 
 def client_user_agent(request: Request) -> str:

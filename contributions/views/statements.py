@@ -3,7 +3,6 @@ the public check of a verification code."""
 
 from __future__ import annotations
 
-import ipaddress
 from typing import Any
 
 from django.conf import settings
@@ -17,9 +16,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
+from api.client_ip import client_ip_or_none
 from api.exceptions import ApplicationError
 from api.pagination import CursorPagination
 from api.permissions import IsCitizen
@@ -41,14 +40,6 @@ from contributions.statements.codes import code_display, code_normalise
 from contributions.statements.csv_file import statement_csv
 from contributions.statements.labels import LANGUAGES
 from contributions.statements.pdf import statement_pdf
-
-
-def _client_ip(request: Request) -> str | None:
-    """The caller's address as the throttles see it (NUM_PROXIES honoured)."""
-    try:
-        return str(ipaddress.ip_address(BaseThrottle().get_ident(request).strip()))
-    except ValueError:
-        return None
 
 
 def _language(request: Request, asked: str | None) -> str:
@@ -195,7 +186,7 @@ class StatementRevokeApi(APIView):
             statement_id=statement_id,
         )
         revoked = services.statement_revoke(
-            statement=statement, acting_user=request.user, ip=_client_ip(request)
+            statement=statement, acting_user=request.user, ip=client_ip_or_none(request)
         )
         context = {"now": timezone.now()}
         return Response(StatementOutputSerializer(revoked, context=context).data)
