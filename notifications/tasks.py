@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.db import OperationalError
 
 from notifications.services import (
     campaign_fanout,
@@ -12,9 +13,18 @@ from notifications.services import (
 )
 
 
-@shared_task(ignore_result=True)
+@shared_task(
+    ignore_result=True,
+    autoretry_for=(OperationalError,),
+    retry_backoff=1,
+    retry_backoff_max=30,
+    max_retries=5,
+)
 def notifications_push_task(notification_ids: list[str]) -> int:
-    """After commit: the first attempt of these notifications' deliveries."""
+    """After commit: the first attempt of these notifications' deliveries. A database error
+    (a lost connection, a lock timeout) rolls the claim back and the task retries within
+    seconds rather than waiting for the periodic re-send; a claim is leased, so a retry never
+    sends a delivery twice."""
     return notifications_push(notification_ids=notification_ids)
 
 

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from django.db import connection, connections, transaction
+from django.db import OperationalError, connection, connections, transaction
 from django.utils import timezone
 
 from notifications.models import Delivery, DeliveryStatus, Device, Notification, Preference
@@ -22,7 +22,7 @@ from notifications.services import (
     notifications_send,
 )
 from notifications.services.outbox import retry_delay
-from notifications.tasks import deliveries_resend_due_task
+from notifications.tasks import deliveries_resend_due_task, notifications_push_task
 from tests.accounts.factories import UserFactory
 from tests.notifications.conftest import make_due
 from tests.notifications.factories import DeviceFactory
@@ -107,6 +107,37 @@ def test_nothing_is_lost_when_the_process_dies_between_commit_and_enqueue(
     make_due()
     assert deliveries_resend_due() == 0
     assert len(pushed.sent) == 1
+
+
+def test_a_database_error_while_claiming_retries_the_task_and_sends_once(
+    django_capture_on_commit_callbacks, pushed
+):
+    # Given a committed notification whose first claim meets a database error (a lock
+    # timeout, a dropped connection): the database refuses the claim's UPDATE once
+    device = DeviceFactory()
+    refused = []
+
+    def refuse_first_claim(execute, sql, params, many, context):
+        if sql.startswith('UPDATE "notifications_delivery"') and not refused:
+            refused.append(sql)
+            raise OperationalError("database table is locked: notifications_delivery")
+        return execute(sql, params, many, context)
+
+    with django_capture_on_commit_callbacks(execute=False):
+        notification = notification_send(
+            user_id=device.user_id, kind=Kind.BENEFIT_PAID, data=BENEFIT
+        )
+
+    # When the after-commit task runs (applied in process, so its retries run at once)
+    with connection.execute_wrapper(refuse_first_claim):
+        result = notifications_push_task.apply(args=[[str(notification.id)]], throw=False)
+
+    # Then the task retried on its own (no wait for the periodic re-send) and sent once
+    assert len(refused) == 1
+    assert result.successful()
+    assert [m.token for m in pushed.sent] == [device.token]
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == (DeliveryStatus.SENT, 1)
 
 
 def test_a_delivery_whose_worker_died_mid_send_is_reclaimed_after_its_lease(pushed):
