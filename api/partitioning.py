@@ -34,6 +34,8 @@ PARTITIONS = 16  # about 6M rows each for a province's 100M contribution records
 PARTITIONED_TABLES = {
     "contributions_contributionrecord": "insuree_id",
     "healthcards_scanevent": "insuree_id",
+    "notifications_notification": "insuree_id",
+    "notifications_delivery": "insuree_id",
 }
 
 

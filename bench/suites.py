@@ -42,7 +42,27 @@ def manage(*args: str, database_url: str | None = None) -> None:
     )
 
 
+def database_create() -> None:
+    """The benchmark's PostgreSQL database, created when it does not exist yet (SQLite makes
+    its file itself)."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith(("postgres://", "postgresql://")):
+        return
+    import psycopg
+    from psycopg import sql
+
+    name = url.rsplit("/", 1)[1].split("?", 1)[0]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as connection:
+        found = connection.execute(
+            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
+        ).fetchone()
+        if not found:
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            print(f"created database {name}")
+
+
 def prepare() -> None:
+    database_create()
     manage("migrate", "--noinput", "-v", "0")
     manage("seed_demo")
 

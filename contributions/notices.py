@@ -64,7 +64,6 @@ def _arrears_batch(rows: list[dict[str, Any]], today: date) -> int:
     notices = [
         Notice(
             user_id=users[row["insuree_id"]],
-            insuree_id=row["insuree_id"],
             data={
                 "employer_id": row["employer_id"],
                 "employer_name": names.get(row["employer_id"], ""),

@@ -390,7 +390,6 @@ def contributions_posted_notify(
         notices = [
             Notice(
                 user_id=user_id,
-                insuree_id=insuree_id,
                 data=data,
                 dedupe_key=f"contributions_posted:{declaration_id}",
             )
@@ -485,7 +484,6 @@ def benefit_payment_record(
     if status == BenefitStatus.PAID and user_id is not None:
         notification_send(
             user_id=user_id,
-            insuree_id=insuree_id,
             kind=Kind.BENEFIT_PAID,
             data={
                 "benefit_id": payment.pk,

@@ -55,13 +55,11 @@ def seed_demo_after(ctx: DemoContext) -> None:
         token=DEMO_TOKEN.format(user=user.pk),
         defaults={"user": user, "platform": Platform.ANDROID, "app_version": "demo"},
     )
-    insuree_id = getattr(user, "insuree_id", None)
     for serial, (kind, data, read) in enumerate(_items(ctx, user)):
         note = notification_send(
             user_id=user.pk,
             kind=kind,
             data=data,
-            insuree_id=insuree_id,
             dedupe_key=f"demo:{serial}",
         )
         if note is not None and read:
@@ -70,7 +68,7 @@ def seed_demo_after(ctx: DemoContext) -> None:
         pk=WELCOME_ID,
         defaults={**WELCOME, "segment": {"kind": "all"}, "status": CampaignStatus.DONE},
     )
-    notice = Notice(user_id=user.pk, insuree_id=insuree_id, dedupe_key="demo:welcome",
+    notice = Notice(user_id=user.pk, dedupe_key="demo:welcome",
                     data={"campaign_id": str(welcome.pk)})  # fmt: skip
     notifications_send(kind=Kind.CAMPAIGN, notices=[notice], campaign=welcome)
     ctx.log("  notifications: a console push device and 4 inbox items for the demo citizen")

@@ -1,7 +1,10 @@
 """Push devices, the in-app inbox, preferences, the outbox of deliveries and campaigns.
 
-``Notification`` and ``Delivery`` carry a plain ``insuree_id`` (no foreign key: this app knows
-no insuree model) so both tables can be hash-partitioned by insuree later.
+``Notification`` and ``Delivery`` are hash-partitioned by insuree on PostgreSQL
+(api/partitioning.py): they carry the recipient's ``insuree_id`` (no foreign key: this app
+knows no insuree model), ``NO_INSUREE`` (0) for users without one (staff), whose few rows
+share one partition. Every unique constraint includes it, and a delivery points at its
+notification by ``(insuree_id, notification_id)`` in the database.
 """
 
 from __future__ import annotations
@@ -14,6 +17,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+# The partition key of a user without an insuree (support, clinic and agency staff).
+NO_INSUREE = 0
+
+
+def inbox_key(user: object) -> int:
+    """The partition key of a user's inbox: their insuree, or ``NO_INSUREE`` for staff. Works
+    on a user built from token claims (no query)."""
+    return getattr(user, "insuree_id", None) or NO_INSUREE
 
 
 class Category(models.TextChoices):
@@ -134,7 +146,8 @@ class Notification(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    insuree_id = models.BigIntegerField(null=True, blank=True)
+    # The recipient's insuree (the partition key), NO_INSUREE for staff; set by the outbox.
+    insuree_id = models.BigIntegerField(default=NO_INSUREE)
     kind = models.CharField(max_length=40)
     category = models.CharField(max_length=16, choices=Category.choices, default="")
     title = models.CharField(max_length=200, blank=True)
@@ -158,7 +171,7 @@ class Notification(models.Model):
         ]
         constraints: ClassVar = [
             models.UniqueConstraint(
-                fields=["user", "dedupe_key"],
+                fields=["insuree_id", "user", "dedupe_key"],
                 condition=~Q(dedupe_key=""),
                 name="notification_once_per_key",
             ),
@@ -181,11 +194,13 @@ class Delivery(models.Model):
     provider's message id, so a sent delivery is never sent again."""
 
     id = models.BigAutoField(primary_key=True)
+    # In the database, (insuree_id, notification_id) references the partitioned notifications
+    # (migration 0003); Django's own constraint on the id alone cannot exist there.
     notification = models.ForeignKey(
-        Notification, on_delete=models.CASCADE, related_name="deliveries"
+        Notification, on_delete=models.CASCADE, related_name="deliveries", db_constraint=False
     )
     device = models.ForeignKey(Device, on_delete=models.CASCADE, related_name="deliveries")
-    insuree_id = models.BigIntegerField(null=True, blank=True)
+    insuree_id = models.BigIntegerField(default=NO_INSUREE)  # the notification's
     status = models.CharField(
         max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )

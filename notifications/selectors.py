@@ -10,29 +10,35 @@ from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import get_language
 
-from notifications.models import Campaign, Category, Device, Notification, Preference
+from notifications.models import Campaign, Category, Device, Notification, Preference, inbox_key
 
 
 def notification_list(*, user: Any, unread: bool = False) -> QuerySet[Notification]:
-    rows = Notification.objects.filter(user=user).select_related("campaign")
+    rows = Notification.objects.filter(insuree_id=inbox_key(user), user=user).select_related(
+        "campaign"
+    )
     if unread:
         rows = rows.filter(read_at__isnull=True)
     return rows.order_by("-created_at", "-id")
 
 
 def notification_unread_count(*, user: Any) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    return Notification.objects.filter(
+        insuree_id=inbox_key(user), user=user, read_at__isnull=True
+    ).count()
 
 
 def access_notification_by_id(*, user: Any, notification_id: Any) -> Notification:
     try:
-        return Notification.objects.get(pk=UUID(str(notification_id)), user=user)
+        return Notification.objects.get(
+            insuree_id=inbox_key(user), pk=UUID(str(notification_id)), user=user
+        )
     except (ValueError, Notification.DoesNotExist):
         raise Http404 from None
 
 
 def access_device_by_token(*, user: Any, token: str) -> Device:
-    device = Device.objects.filter(token=token, user=user).first()
+    device = Device.objects.filter(token=token, user=user, is_active=True).first()
     if device is None:
         raise Http404
     return device

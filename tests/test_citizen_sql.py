@@ -233,7 +233,9 @@ def _partitions_read(sql: str, table: str) -> set[str]:
     return {
         str(node["Relation Name"])
         for node in walk(plan)
+        # an UPDATE's or DELETE's target is named on the parent; the scans show the partitions
         if str(node.get("Relation Name", "")).startswith(table)
+        and node.get("Node Type") != "ModifyTable"
     }
 
 

@@ -109,7 +109,6 @@ def _login_succeeded(
     if new_device:
         notification_send(
             user_id=user.pk,
-            insuree_id=user.insuree_id,
             kind=Kind.SECURITY_NEW_LOGIN,
             data={"device": (device_name or user_agent)[:60], "at": timezone.now().isoformat()},
         )

@@ -165,7 +165,6 @@ def _password_change(*, user: User, new_password: str, session_id: Any, ip: str 
     )
     notification_send(
         user_id=user.pk,
-        insuree_id=user.insuree_id,
         kind=Kind.SECURITY_PASSWORD_CHANGED,
         data={"at": timezone.now().isoformat()},
     )
@@ -210,7 +209,6 @@ def _password_reset_verify(
     )
     notification_send(
         user_id=user.pk,
-        insuree_id=user.insuree_id,
         kind=Kind.SECURITY_PASSWORD_CHANGED,
         data={"at": timezone.now().isoformat()},
     )

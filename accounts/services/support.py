@@ -45,7 +45,6 @@ def account_unlock_by_support(
     transaction.on_commit(clear)
     notification_send(
         user_id=user.pk,
-        insuree_id=user.insuree_id,
         kind=Kind.SECURITY_ACCOUNT_UNLOCKED,
         data={"at": timezone.now().isoformat()},
     )
@@ -100,7 +99,6 @@ def account_reset_by_support(
     )
     notification_send(
         user_id=user.pk,
-        insuree_id=insuree.pk,
         kind=Kind.SECURITY_ACCOUNT_RESET,
         data={"at": timezone.now().isoformat()},
         sms_fallback=False,  # the phone on file has just been sent the reset code
@@ -217,7 +215,6 @@ def _phone_change_warn(change: PhoneChangeRequest) -> None:
         sms_queue(phone=change.old_phone, text=sms)
     notification_send(
         user_id=change.user_id,
-        insuree_id=change.user.insuree_id,
         kind=Kind.SECURITY_PHONE_CHANGE_REQUESTED,
         data={"phone_change_id": str(change.pk), "effective_at": effective},
         sms_fallback=False,  # the phone on file was just warned by SMS above
@@ -282,7 +279,6 @@ def phone_change_apply(*, change_id: Any) -> int:
     )
     notification_send(
         user_id=change.user_id,
-        insuree_id=insuree.pk,
         kind=Kind.SECURITY_PHONE_CHANGED,
         data={"phone_change_id": str(change.pk), "phone_hint": mask_phone(insuree.phone)},
     )

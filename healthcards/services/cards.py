@@ -107,9 +107,7 @@ def scans_notify_pending(*, limit: int = 500) -> int:
         data = scan_notice(scan, scan.card, scan.facility)
         holder = holders.get(scan.insuree_id)
         watchers = [holder] if holder is not None else _scan_watchers(scan)
-        notices.extend(
-            Notice(user_id=user_id, data=data, insuree_id=scan.insuree_id) for user_id in watchers
-        )
+        notices.extend(Notice(user_id=user_id, data=data) for user_id in watchers)
     notifications_send(kind=Kind.HEALTHCARD_SCANNED, notices=notices)
     ScanEvent.objects.filter(pk__in=[scan.pk for scan in scans]).update(notified_at=timezone.now())
     return len(scans)
@@ -285,8 +283,5 @@ def _cards_expiring_notify_page(cards: list[HealthCard]) -> int:
             "valid_to": card.valid_to.isoformat() if card.valid_to else "",
         }
         key = f"healthcard_expiring:{card.pk}:{data['valid_to']}"
-        notices.extend(
-            Notice(user_id=user_id, data=data, insuree_id=card.insuree_id, dedupe_key=key)
-            for user_id in watchers
-        )
+        notices.extend(Notice(user_id=user_id, data=data, dedupe_key=key) for user_id in watchers)
     return len(notifications_send(kind=Kind.HEALTHCARD_EXPIRING, notices=notices))

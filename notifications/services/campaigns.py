@@ -98,8 +98,8 @@ def _campaign_batch(*, campaign_id: Any, size: int) -> int:
         campaign.save(update_fields=["status", "finished_at", "started_at"])
         return 0
     notices = [
-        Notice(user_id=user_id, insuree_id=insuree_id, data={"campaign_id": str(campaign.pk)})
-        for user_id, insuree_id in page
+        Notice(user_id=user_id, data={"campaign_id": str(campaign.pk)})
+        for user_id, _insuree_id in page
     ]
     notifications_send(kind=Kind.CAMPAIGN, notices=notices, campaign=campaign)
     campaign.cursor = str(page[-1][0])

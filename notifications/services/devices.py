@@ -40,9 +40,13 @@ def device_register(
     return device, created
 
 
-@transaction.atomic
 def device_unregister(*, device: Device) -> None:
-    device.delete()
+    """Stop pushing to this token: the device is deactivated, not deleted, so the record of
+    what was pushed to it stays (deliveries are partitioned by insuree, and deleting a device
+    would sweep every partition); registering the token again reactivates it."""
+    Device.objects.filter(pk=device.pk, is_active=True).update(
+        is_active=False, deactivated_at=timezone.now(), deactivated_reason="unregistered"
+    )
 
 
 def devices_deactivate_for_sessions(*, session_ids: Iterable[Any], reason: str) -> int:

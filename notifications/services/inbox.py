@@ -11,19 +11,19 @@ from rest_framework import status
 
 from api.exceptions import ApplicationError
 from notifications.error_codes import NotificationErrorCode
-from notifications.models import Category, Notification, Preference
+from notifications.models import Category, Notification, Preference, inbox_key
 
 
 def notification_mark_read(*, notification: Notification) -> None:
-    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    Notification.objects.filter(
+        insuree_id=notification.insuree_id, pk=notification.pk, read_at__isnull=True
+    ).update(read_at=timezone.now())
 
 
 def notifications_mark_all_read(*, user: Any) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    return Notification.objects.filter(
+        insuree_id=inbox_key(user), user=user, read_at__isnull=True
+    ).update(read_at=timezone.now())
 
 
 @transaction.atomic

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.db.models import F, QuerySet
 from django.utils import timezone
@@ -23,6 +24,7 @@ from django.utils.module_loading import import_string
 
 from notifications.kinds import Kind, kind_render, kind_spec
 from notifications.models import (
+    NO_INSUREE,
     Campaign,
     Category,
     Delivery,
@@ -41,11 +43,11 @@ INSERT_BATCH = 2000
 
 @dataclass(frozen=True)
 class Notice:
-    """One recipient of a kind: who, the insuree they are (for partitioning), the data."""
+    """One recipient of a kind: who and the data. The recipient's insuree (the rows' partition
+    key) is looked up by the outbox, whoever the notice is about."""
 
     user_id: Any
     data: dict[str, Any] = field(default_factory=dict)
-    insuree_id: int | None = None
     dedupe_key: str = ""
 
 
@@ -54,7 +56,6 @@ def notification_send(
     user_id: Any,
     kind: str,
     data: dict[str, Any] | None = None,
-    insuree_id: int | None = None,
     dedupe_key: str = "",
     sms_fallback: bool = True,
 ) -> Notification | None:
@@ -62,7 +63,7 @@ def notification_send(
     active device (if the category is pushed to them) sent after commit; for a security kind
     and no active device, an SMS. With ``dedupe_key``, a second call with the same key for the
     same user does nothing and returns None."""
-    notice = Notice(user_id=user_id, data=data or {}, insuree_id=insuree_id, dedupe_key=dedupe_key)
+    notice = Notice(user_id=user_id, data=data or {}, dedupe_key=dedupe_key)
     written = notifications_send(kind=kind, notices=[notice], sms_fallback=sms_fallback)
     return written[0] if written else None
 
@@ -79,10 +80,11 @@ def notifications_send(
     if not notices:
         return []
     now = timezone.now()
+    insurees = _recipients_insurees({notice.user_id for notice in notices})
     rows = [
         Notification(
             user_id=notice.user_id,
-            insuree_id=notice.insuree_id,
+            insuree_id=insurees.get(str(notice.user_id), NO_INSUREE),
             kind=spec.kind.value,
             category=spec.category,
             data=notice.data,
@@ -103,6 +105,7 @@ def _insert(rows: list[Notification], *, deduped: bool) -> list[Notification]:
         return rows
     keyed = {(str(row.user_id), row.dedupe_key) for row in rows if row.dedupe_key}
     existing = Notification.objects.filter(
+        insuree_id__in={row.insuree_id for row in rows},
         user_id__in={row.user_id for row in rows},
         dedupe_key__in={row.dedupe_key for row in rows if row.dedupe_key},
     ).values_list("user_id", "dedupe_key")
@@ -112,9 +115,21 @@ def _insert(rows: list[Notification], *, deduped: bool) -> list[Notification]:
     # A concurrent writer may have won a key between the check and the insert: keep the rows
     # that really went in.
     inserted = set(
-        Notification.objects.filter(pk__in=[row.pk for row in fresh]).values_list("pk", flat=True)
+        Notification.objects.filter(
+            insuree_id__in={row.insuree_id for row in fresh}, pk__in=[row.pk for row in fresh]
+        ).values_list("pk", flat=True)
     )
     return [row for row in fresh if row.pk in inserted]
+
+
+def _recipients_insurees(user_ids: Iterable[Any]) -> dict[str, int]:
+    """Each recipient's own insuree (users without one, staff, are left out: NO_INSUREE)."""
+    found = (
+        get_user_model()
+        .objects.filter(pk__in=list(user_ids), insuree_id__isnull=False)
+        .values_list("pk", "insuree_id")
+    )
+    return {str(user_id): insuree_id for user_id, insuree_id in found}
 
 
 def _deliveries_write(

@@ -127,8 +127,9 @@ def test_a_childs_scan_is_told_to_the_parents_with_accounts(
     with django_capture_on_commit_callbacks(execute=True):
         scans_notify_pending_task.delay()
 
-    told = set(Notification.objects.values_list("user_id", flat=True))
-    assert told == {mother.pk, father.pk}
+    told = set(Notification.objects.values_list("user_id", "insuree_id"))
+    # each notice lives with its reader's inbox (the partition key is the reader's insuree)
+    assert told == {(mother.pk, mother.insuree_id), (father.pk, father.insuree_id)}
 
 
 def test_another_facility_sees_it_is_not_the_registered_one(

@@ -6,9 +6,12 @@ import pytest
 from rest_framework.test import APIClient
 
 from notifications.models import Device
+from notifications.services import Kind, notification_send
 from tests.accounts.conftest import PASSWORD, bearer, login
 from tests.accounts.factories import UserFactory
 from tests.notifications.factories import DeviceFactory
+
+BENEFIT = {"benefit_id": 7, "amount": 2_500_000, "paid_on": "2026-11-05"}
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +80,26 @@ def test_delete_is_204_and_someone_elses_token_is_404(citizen_client, citizen):
     r = citizen_client.delete(f"{DEVICES}/{mine.token}")
 
     assert r.status_code == 204
-    assert list(Device.objects.values_list("token", flat=True)) == ["theirs"]
+    assert list(Device.objects.filter(is_active=True).values_list("token", flat=True)) == ["theirs"]
+    mine.refresh_from_db()
+    assert (mine.is_active, mine.deactivated_reason) == (False, "unregistered")
+    assert citizen_client.delete(f"{DEVICES}/{mine.token}").status_code == 404  # already gone
+
+
+def test_an_unregistered_device_is_pushed_nothing_until_registered_again(
+    citizen_client, citizen, committed, pushed
+):
+    mine = DeviceFactory(user=citizen, token="mine")
+    assert citizen_client.delete(f"{DEVICES}/mine").status_code == 204
+    with committed():
+        notification_send(user_id=citizen.pk, kind=Kind.BENEFIT_PAID, data=BENEFIT)
+    assert pushed.sent == []
+
+    r = citizen_client.post(DEVICES, {"token": "mine", "platform": "android"}, format="json")
+    assert r.status_code == 200  # the same device, refreshed
+    with committed():
+        notification_send(user_id=citizen.pk, kind=Kind.BENEFIT_PAID, data=BENEFIT)
+    assert [m.token for m in pushed.sent] == [mine.token]
 
 
 def test_staff_and_anonymous_callers_cannot_register(agency_client, api_client):

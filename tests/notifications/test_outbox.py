@@ -12,8 +12,17 @@ import pytest
 from django.db import OperationalError, connection, connections, transaction
 from django.utils import timezone
 
-from notifications.models import Delivery, DeliveryStatus, Device, Notification, Preference
+from api.roles import Role
+from notifications.models import (
+    NO_INSUREE,
+    Delivery,
+    DeliveryStatus,
+    Device,
+    Notification,
+    Preference,
+)
 from notifications.push import Outcome
+from notifications.selectors import notification_list
 from notifications.services import (
     Kind,
     Notice,
@@ -30,6 +39,7 @@ from tests.notifications.factories import DeviceFactory
 pytestmark = pytest.mark.django_db
 
 BENEFIT = {"benefit_id": 7, "amount": 2_500_000, "paid_on": "2026-11-05"}
+AT = {"at": "2026-11-29T08:00:00+07:00"}
 
 
 def test_the_push_goes_out_after_commit_in_the_readers_language(committed, pushed):
@@ -277,6 +287,27 @@ def test_a_dedupe_key_sends_once(committed, pushed):
     assert len(pushed.sent) == 1
 
 
+def test_rows_are_keyed_by_the_recipients_insuree_and_staff_by_no_insuree(committed):
+    citizen, support = UserFactory(), UserFactory(role=Role.SUPPORT)
+    DeviceFactory(user=citizen), DeviceFactory(user=support)
+    with committed():
+        notifications_send(
+            kind=Kind.SECURITY_PASSWORD_CHANGED,
+            notices=[Notice(user_id=citizen.pk, data=AT), Notice(user_id=support.pk, data=AT)],
+        )
+    keys = {
+        note.user_id: (note.insuree_id, {d.insuree_id for d in note.deliveries.all()})
+        for note in Notification.objects.prefetch_related("deliveries")
+    }
+    assert keys == {
+        citizen.pk: (citizen.insuree_id, {citizen.insuree_id}),
+        support.pk: (NO_INSUREE, {NO_INSUREE}),
+    }
+    # each reader's inbox finds its own
+    assert [n.user_id for n in notification_list(user=citizen)] == [citizen.pk]
+    assert [n.user_id for n in notification_list(user=support)] == [support.pk]
+
+
 def test_an_unknown_kind_is_refused():
     user = UserFactory()
     with pytest.raises(ValueError, match="Unknown notification kind"):
@@ -290,10 +321,10 @@ def test_many_recipients_cost_the_same_queries_as_few(django_assert_max_num_quer
         notices = [Notice(user_id=d.user_id, data=BENEFIT) for d in devices]
         notifications_send(kind=Kind.BENEFIT_PAID, notices=notices)
 
-    # notifications, preferences, devices, deliveries
-    with django_assert_max_num_queries(4):
+    # recipients' insurees, notifications, preferences, devices, deliveries
+    with django_assert_max_num_queries(5):
         send(few)
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(5):
         send(many)
     assert Delivery.objects.count() == 43
 
