@@ -17,6 +17,7 @@ from accounts.selectors import (
     insuree_get_by_identifier,
     user_ids_by_insuree_ids,
 )
+from api.precompiled import PrecompiledLookup
 from healthcards.models import (
     CardCase,
     CardCaseKind,
@@ -28,6 +29,15 @@ from healthcards.models import (
 )
 
 OPERATOR_CACHE_SIZE = 10_000
+
+# The verify and QR hot paths: a card with its holder and registered facility in one
+# statement compiled once per thread (api/precompiled.py).
+_CARD_BY_NUMBER = PrecompiledLookup(
+    HealthCard, "card_number", related=("insuree", "registered_facility"), marker="~"
+)
+_CARD_BY_ID = PrecompiledLookup(
+    HealthCard, "id", related=("insuree", "registered_facility"), marker=uuid.UUID(int=0)
+)
 
 
 @dataclass(frozen=True)
@@ -79,9 +89,7 @@ def access_healthcard_by_id(*, user: object, card_id: object) -> HealthCard:
     The viewer's own card costs one query; only someone else's card looks at the household."""
     key = _uuid_or_404(card_id)
     viewer_id = getattr(user, "insuree_id", None)
-    card = (
-        HealthCard.objects.select_related("insuree", "registered_facility").filter(pk=key).first()
-    )
+    card = _CARD_BY_ID.first(key)
     if card is None or viewer_id is None:
         raise Http404
     if card.insuree_id == viewer_id:
@@ -101,11 +109,7 @@ def healthcard_get_for_support(*, card_id: object) -> HealthCard:
 
 def healthcard_get_by_number(*, card_number: str) -> HealthCard | None:
     """One query: the card, its holder and registered facility (the verify hot path)."""
-    return (
-        HealthCard.objects.select_related("insuree", "registered_facility")
-        .filter(card_number=card_number)
-        .first()
-    )
+    return _CARD_BY_NUMBER.first(card_number)
 
 
 def healthcard_get_by_sin(*, social_insurance_number: str) -> HealthCard | None:
