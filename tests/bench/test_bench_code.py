@@ -139,3 +139,24 @@ def test_the_history_loader_loads_a_tiny_dataset():
     assert len(page) == 50
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE bench_dataset")
+
+
+@pytest.mark.django_db
+def test_the_profiler_runs_every_endpoint_and_prints_a_call_tree(settings):
+    from django.core.management import call_command
+    from django.test import Client
+
+    from bench import profile
+
+    settings.ROOT_URLCONF = "bench.urls"
+    settings.ALLOWED_HOSTS = ["127.0.0.1"]
+    call_command("seed_demo", verbosity=0)
+    requests = profile.requests_for(Client(SERVER_NAME="127.0.0.1"))
+
+    assert set(requests) == set(profile.ENDPOINTS)
+    for name in ("floor", "verify", "png", "history"):
+        assert profile.mean_ms(requests[name], 2) > 0
+    assert profile.sql_wait_ms(requests["verify"], 2) > 0  # the card lookup and the scan
+    tree = profile.profile_text(requests["verify"], 2)
+    assert "card_verify" in tree
+    assert profile.main(["nothing"]) == 2
