@@ -97,10 +97,15 @@ def redis_cache(settings, redis_url) -> Iterator[str]:
 
 @pytest.fixture(autouse=True)
 def _clear_locmem_cache() -> Iterator[None]:
-    """Tests must not see each other's cache entries (throttle counters, revocations)."""
+    """Tests must not see each other's cache entries (throttle counters, revocations), nor
+    the QR images a process keeps in front of it."""
+    from healthcards.services.qr import local_images
+
     caches["default"].clear()
+    local_images.clear()
     yield
     caches["default"].clear()
+    local_images.clear()
 
 
 @pytest.fixture(autouse=True)

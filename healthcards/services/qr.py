@@ -3,12 +3,18 @@
 A token is reused for the same card while it has at least HEALTHCARD_QR_MIN_REMAINING seconds
 left, and images are cached per token for its remaining lifetime: a phone that refreshes the
 screen gets the same bytes from the cache instead of a new signature and a new drawing.
+Images are kept in this process too (a few thousand, until their token expires) in front of
+the shared cache: the same payload always draws the same bytes, so that copy is never stale,
+and a refresh served by the same worker skips a Redis round trip.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -35,6 +41,8 @@ BORDER = 4
 # Choosing the best of the 8 masks is about two thirds of the drawing time; a fixed mask is
 # read just as well by phone decoders (tests decode every image with zxing-cpp).
 MASK_PATTERN = 0
+# Images kept in each process, in front of the shared cache (about 10 KB each).
+LOCAL_IMAGES = 2048
 
 _REFUSED = {
     CardStatus.SUSPENDED: (HealthCardErrorCode.CARD_SUSPENDED, _("This card is suspended.")),
@@ -134,14 +142,54 @@ def qr_svg_draw(payload: str) -> bytes:
 _DRAW = {"png": qr_png_draw, "svg": qr_svg_draw}
 
 
+class _LocalImages:
+    """A small LRU of images with their expiry (monotonic), safe across threads."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> bytes | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is None:
+                return None
+            if found[0] <= time.monotonic():
+                del self._items[key]
+                return None
+            self._items.move_to_end(key)
+            return found[1]
+
+    def put(self, key: str, image: bytes, lifetime: float) -> None:
+        with self._lock:
+            self._items[key] = (time.monotonic() + lifetime, image)
+            self._items.move_to_end(key)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+local_images = _LocalImages(LOCAL_IMAGES)
+
+
 def qr_image_render(*, token: QrToken, image_format: str) -> bytes:
-    """The image for this token, from the cache when it was drawn before."""
+    """The image for this token: from this process, else the shared cache, else drawn."""
     digest = hashlib.sha256(token.payload.encode("ascii")).hexdigest()[:32]
     key = f"hc:qrimg:{image_format}:{digest}"
+    image = local_images.get(key)
+    if image is not None:
+        return image
+    lifetime = (token.expires_at - timezone.now()).total_seconds()
     image = cache.get(key)
     if image is None:
         image = _DRAW[image_format](token.payload)
-        lifetime = int((token.expires_at - timezone.now()).total_seconds())
-        if lifetime > 0:
-            cache.set(key, image, timeout=lifetime)
-    return bytes(image)
+        if lifetime >= 1:
+            cache.set(key, image, timeout=int(lifetime))
+    image = bytes(image)
+    if lifetime > 0:
+        local_images.put(key, image, lifetime)
+    return image

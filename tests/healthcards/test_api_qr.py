@@ -117,6 +117,32 @@ def test_images_are_cached_in_redis_too(redis_cache, citizen_client, card):
     assert any(key.startswith("hc:qrimg:png:") for key in _cache_keys())
 
 
+def test_a_process_keeps_images_in_front_of_the_shared_cache(citizen_client, card, monkeypatch):
+    first = citizen_client.get(qr_url(card, "png")).content
+    cache.delete_many([key for key in _locmem_keys() if "qrimg" in key])  # shared copy gone
+    monkeypatch.setitem(qr_service._DRAW, "png", lambda payload: b"redrawn")
+
+    assert citizen_client.get(qr_url(card, "png")).content == first  # this process's copy
+
+
+def test_the_process_copy_is_bounded_and_expires(monkeypatch):
+    images = qr_service._LocalImages(2)
+    clock = [1000.0]
+    monkeypatch.setattr(qr_service.time, "monotonic", lambda: clock[0])
+    images.put("a", b"A", 30)
+    images.put("b", b"B", 30)
+    assert images.get("a") == b"A"  # now the most recent
+    images.put("c", b"C", 30)  # evicts the least recently used: b
+    assert (images.get("a"), images.get("b"), images.get("c")) == (b"A", None, b"C")
+
+    clock[0] += 30  # the token behind it expired
+    assert images.get("a") is None
+
+
+def _locmem_keys() -> list[str]:
+    return [key.split(":", 2)[-1] for key in getattr(cache, "_cache", {})]
+
+
 def _cache_keys() -> list[str]:
     client = cache._cache.get_client()  # the Redis client behind Django's cache
     return [key.decode().split(":", 2)[-1] for key in client.keys("*")]
