@@ -165,6 +165,7 @@ class Notification(models.Model):
         ordering: ClassVar = ["-created_at", "-id"]
         indexes: ClassVar = [
             models.Index(fields=["user", "-created_at"], name="notification_inbox_idx"),
+            models.Index(fields=["created_at"], name="notification_created_idx"),  # pruning
             models.Index(
                 fields=["user"], condition=Q(read_at__isnull=True), name="notification_unread_idx"
             ),
@@ -222,6 +223,7 @@ class Delivery(models.Model):
                 condition=Q(status__in=["pending", "sending"]),
                 name="delivery_due_idx",
             ),
+            models.Index(fields=["created_at"], name="delivery_created_idx"),  # pruning
         ]
 
     def __str__(self) -> str:

@@ -9,6 +9,7 @@ from notifications.services import (
     campaign_fanout,
     campaigns_start_due,
     deliveries_resend_due,
+    notifications_prune,
     notifications_push,
 )
 
@@ -44,3 +45,9 @@ def campaign_fanout_task(campaign_id: str) -> int:
 def campaigns_start_due_task() -> int:
     """Beat: scheduled campaigns whose time has come, and running ones to resume."""
     return campaigns_start_due()
+
+
+@shared_task(ignore_result=True)
+def notifications_prune_task() -> dict[str, int]:
+    """Daily: old inbox rows, finished deliveries and long-deactivated devices."""
+    return notifications_prune()

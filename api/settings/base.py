@@ -323,6 +323,14 @@ CELERY_BEAT_SCHEDULE["notifications-deliveries-resend"] = {
     "task": "notifications.tasks.deliveries_resend_due_task",
     "schedule": timedelta(seconds=env_int("NOTIFICATIONS_RESEND_EVERY_SECONDS", 30)),
 }
+# Retention (days): finished deliveries, inbox rows, and devices after their deactivation.
+NOTIFICATIONS_DELIVERY_RETENTION_DAYS = env_int("NOTIFICATIONS_DELIVERY_RETENTION_DAYS", 30)
+NOTIFICATIONS_INBOX_RETENTION_DAYS = env_int("NOTIFICATIONS_INBOX_RETENTION_DAYS", 365)
+NOTIFICATIONS_DEVICE_RETENTION_DAYS = env_int("NOTIFICATIONS_DEVICE_RETENTION_DAYS", 90)
+CELERY_BEAT_SCHEDULE["notifications-prune"] = {
+    "task": "notifications.tasks.notifications_prune_task",
+    "schedule": crontab(hour=3, minute=30),
+}
 CELERY_BEAT_SCHEDULE["notifications-campaigns-due"] = {
     "task": "notifications.tasks.campaigns_start_due_task",
     "schedule": timedelta(minutes=1),

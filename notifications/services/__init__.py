@@ -21,6 +21,7 @@ from notifications.services.inbox import (
     notifications_mark_all_read,
     preference_update,
 )
+from notifications.services.prune import notifications_prune
 from notifications.services.outbox import (
     Notice,
     deliveries_resend_due,
@@ -46,6 +47,7 @@ __all__ = [
     "notification_send",
     "notification_text",
     "notifications_mark_all_read",
+    "notifications_prune",
     "notifications_push",
     "notifications_send",
     "preference_update",
