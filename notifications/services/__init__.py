@@ -21,7 +21,6 @@ from notifications.services.inbox import (
     notifications_mark_all_read,
     preference_update,
 )
-from notifications.services.prune import notifications_prune
 from notifications.services.outbox import (
     Notice,
     deliveries_resend_due,
@@ -30,6 +29,7 @@ from notifications.services.outbox import (
     notifications_push,
     notifications_send,
 )
+from notifications.services.prune import notifications_prune
 
 __all__ = [
     "Kind",

@@ -27,9 +27,7 @@ def _days_ago(days: int):
 def _notice(device: Device, *, age_days: int, status: str) -> Notification:
     note = notification_send(user_id=device.user_id, kind=Kind.BENEFIT_PAID, data=BENEFIT)
     Notification.objects.filter(pk=note.pk).update(created_at=_days_ago(age_days))
-    Delivery.objects.filter(notification=note).update(
-        created_at=_days_ago(age_days), status=status
-    )
+    Delivery.objects.filter(notification=note).update(created_at=_days_ago(age_days), status=status)
     return note
 
 
