@@ -6,7 +6,7 @@ from drf_spectacular.views import SpectacularSwaggerView
 from api import health
 from api.schema_view import SchemaApi
 from console.site import support_site
-from healthcards.desk import clinic_desk_view
+from healthcards.desk import clinic_desk_view, clinic_desk_worker_view
 from healthcards.views import jwks_view
 
 handler400 = "api.exceptions.bad_request_view"
@@ -32,4 +32,5 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path(".well-known/jwks.json", jwks_view, name="jwks"),
     path("clinic/", clinic_desk_view, name="clinic-desk"),
+    path("clinic/sw.js", clinic_desk_worker_view, name="clinic-desk-worker"),
 ]

@@ -77,6 +77,7 @@ TABLE = [
     Row("swagger-ui", "get", EVERYONE),
     Row("jwks", "get", EVERYONE),
     Row("clinic-desk", "get", EVERYONE),  # the page's frame only; it signs in through the API
+    Row("clinic-desk-worker", "get", EVERYONE),  # its service worker: three file names
     # auth (public or any signed-in user)
     Row("register-start", "post", EVERYONE),
     Row("register-verify", "post", EVERYONE),

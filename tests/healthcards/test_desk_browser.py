@@ -451,3 +451,37 @@ def test_a_queued_scan_the_server_refuses_is_shown_and_dropped(browser, live_ser
     assert desk.storage("sessionStorage")["vssDesk.queue"] == "[]"
     assert ScanEvent.objects.count() == before
     assert [p for p in desk.problems if "status of 400" not in p] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reload_without_network_still_opens_the_desk_and_keeps_checking_in(
+    browser, live_server, demo
+):
+    # Given the operator signed in while online: the page installed its service worker
+    desk = Desk(browser, live_server, "en-US")
+    card = demo_card()
+    token = fresh_qr(card)  # signed before the desk fetches the keys: it knows this key
+    before = set(ScanEvent.objects.values_list("pk", flat=True))
+    desk.open()
+    desk.sign_in("clinic.demo")
+    desk.wait("#desk-section:not([hidden])")
+    desk.page.wait_for_function("() => navigator.serviceWorker.controller !== null")
+    desk.page.wait_for_function("() => localStorage.getItem('vssDesk.jwks') !== null")
+
+    # When the network drops and the page is reloaded (a refresh, a crashed tab restored)
+    desk.context.set_offline(True)
+    desk.page.reload()
+
+    # Then the desk opens from the worker's copy, still signed in, and checks a QR offline
+    desk.wait("#desk-section:not([hidden])")
+    desk.shot("10-offline-after-reload")
+    assert desk.page.inner_text("#network-status") == "Offline"
+    desk.scan(token, "offline_valid")
+    assert card.insuree.full_name in desk.result_text()
+    assert "1 waiting for the network" in desk.page.inner_text("#queue-count")
+
+    # And the queued scan reaches the server when the network returns
+    desk.context.set_offline(False)
+    desk.wait("#sent-list li[data-result=valid]")
+    assert ScanEvent.objects.exclude(pk__in=before).count() == 1
+    assert desk.problems == []

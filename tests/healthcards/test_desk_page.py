@@ -142,3 +142,31 @@ def test_the_page_only_answers_reads(client, db, method):
 def test_the_static_files_exist_for_collectstatic():
     assert (STATIC / "desk.js").is_file()
     assert (STATIC / "desk.css").is_file()
+
+
+def test_the_service_worker_keeps_the_page_and_its_files_and_nothing_else(client, db):
+    r = client.get("/clinic/sw.js")
+
+    assert r.status_code == 200
+    assert r["Content-Type"] == "text/javascript; charset=utf-8"
+    assert "no-cache" in r["Cache-Control"]
+    assert "script-src 'self'" in r["Content-Security-Policy"]
+    worker = r.content.decode()
+    assert 'var PAGE = "/clinic/";' in worker
+    assets = re.search(r"var ASSETS = \[(.*)\];", worker).group(1)
+    assert assets == 'PAGE, "/static/healthcards/desk.js", "/static/healthcards/desk.css"'
+    assert not re.search(r"https?://", worker), "no third-party origin"
+    assert "/api/" not in worker, "API answers are never cached"
+    assert "jwks" not in worker.lower()
+    body = page(client).content.decode()
+    assert 'data-worker="/clinic/sw.js"' in body
+    assert 'data-worker-scope="/clinic/"' in body
+
+
+def test_new_files_make_a_new_worker_and_cache(client, db, settings):
+    before = re.search(r'var CACHE = "([^"]+)"', client.get("/clinic/sw.js").content.decode())
+    settings.STATIC_URL = "/static/v2/"
+    after = re.search(r'var CACHE = "([^"]+)"', client.get("/clinic/sw.js").content.decode())
+
+    assert before.group(1).startswith("vss-desk-")
+    assert after.group(1) != before.group(1)

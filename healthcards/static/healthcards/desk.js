@@ -1039,6 +1039,13 @@
     if (!$("desk-section").hidden) renderKeys();
   }, QUEUE_RETRY_MS);
 
+  // The service worker keeps this page and its files for a reload without network.
+  if ("serviceWorker" in navigator && app.dataset.worker) {
+    navigator.serviceWorker
+      .register(app.dataset.worker, { scope: app.dataset.workerScope })
+      .catch(function () {}); // a browser without it still works, online
+  }
+
   if (session.operator && (session.access || session.refresh)) {
     showDesk();
   } else {
