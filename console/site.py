@@ -21,6 +21,7 @@ from django.contrib import messages
 from django.contrib.admin import AdminSite
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.forms import Form
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, URLResolver, path, reverse
@@ -271,11 +272,15 @@ class SupportSite(AdminSite):
         return self._render(request, "console/account.html", context)
 
     def cases_view(self, request: HttpRequest) -> Any:
-        cases = list(card_case_queue()[:QUEUE_SHOWN])
+        """The queue, oldest first, QUEUE_SHOWN a page (``?page=N``; a page past the end shows
+        the last). Closing cases moves the later ones up a page: the queue is worked from the
+        front."""
+        pages = Paginator(card_case_queue(), QUEUE_SHOWN)
+        page = pages.get_page(request.GET.get("page"))
+        cases = list(page.object_list)
         card_case_queue_viewed(acting_user=_staff(request), count=len(cases), ip=_ip(request))
-        return self._render(
-            request, "console/cases.html", {"title": gettext("Open cases"), "cases": cases}
-        )
+        context = {"title": gettext("Open cases"), "cases": cases, "page": page}
+        return self._render(request, "console/cases.html", context)
 
     # --- actions -----------------------------------------------------------------------------
 

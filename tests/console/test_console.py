@@ -330,3 +330,46 @@ def test_support_staff_signing_in_to_the_admin_land_in_the_console(console):
 
     assert r.status_code == 302
     assert r["Location"] == "/support/"
+
+
+def test_the_cases_queue_pages_oldest_first_with_a_fixed_number_of_queries(
+    console, husband, django_assert_max_num_queries
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    card = HealthCardFactory(insuree=husband.insuree)
+    start = timezone.now() - timedelta(days=30)
+    CardCase.objects.bulk_create(
+        CardCase(
+            card=card, insuree_id=card.insuree_id, kind="not_me", opened_by=husband,
+            comment=f"case {n:03d}", created_at=start + timedelta(minutes=n),
+        )
+        for n in range(205)
+    )  # fmt: skip
+
+    with django_assert_max_num_queries(12):  # the same for 100 rows as for 5
+        first = text(console.get("/support/cases/"))
+    last = text(console.get("/support/cases/?page=3"))
+    beyond = text(console.get("/support/cases/?page=99"))
+    nonsense = text(console.get("/support/cases/?page=x"))
+
+    assert "case 000" in first
+    assert "case 099" in first
+    assert "case 100" not in first
+    assert "Cases 1 to 100 of 205" in first
+    assert 'href="?page=2"' in first
+    assert "case 200" in last
+    assert "case 204" in last
+    assert "case 199" not in last
+    assert "Cases 201 to 205 of 205" in last
+    assert 'id="cases-next"' not in last
+    assert _table(beyond) == _table(last)  # past the end: the last page
+    assert _table(nonsense) == _table(first)
+    counts = AuditEvent.objects.filter(action="healthcard.cases_list")
+    assert sorted(event.data["count"] for event in counts) == [5, 5, 100, 100]
+
+
+def _table(page: str) -> str:
+    return page[page.index("<tbody>") : page.index("</tbody>")]

@@ -154,3 +154,36 @@ def test_the_console_speaks_vietnamese_in_a_vietnamese_browser(browser, live_ser
     assert "Bị khóa đến" in page.inner_text("#console-locked")
     assert "001088012346" in page.inner_text("#console-state")  # the one searched: in full
     shot(page, "06-account-vi")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_long_cases_queue_pages_in_vietnamese(browser, live_server, demo):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from healthcards.models import CardCase, HealthCard
+
+    card = HealthCard.objects.select_related("insuree").get(card_number="DN4010123456789")
+    opener = User.objects.get(username="0123456789")
+    start = timezone.now() - timedelta(days=3)
+    CardCase.objects.bulk_create(
+        CardCase(
+            card=card, insuree_id=card.insuree_id, kind="not_me", opened_by=opener,
+            comment=f"Không phải tôi ({n + 1})", created_at=start + timedelta(minutes=n),
+        )
+        for n in range(130)
+    )  # fmt: skip
+    page = new_page(browser, "vi-VN")
+    sign_in(page, live_server.url, demo)
+
+    page.goto(f"{live_server.url}/support/cases/")
+    page.wait_for_selector("#console-cases")
+    assert "Yêu cầu 1 đến 100 trên tổng số 130" in page.inner_text(".console-pages")
+    assert page.locator("#console-cases tbody tr").count() == 100
+    page.click("#cases-next")
+    page.wait_for_selector("#cases-previous")
+    shot(page, "07-cases-page-2-vi")
+    assert "Yêu cầu 101 đến 130 trên tổng số 130" in page.inner_text(".console-pages")
+    assert page.locator("#console-cases tbody tr").count() == 30
+    assert "Không phải tôi (130)" in page.inner_text("#console-cases")
