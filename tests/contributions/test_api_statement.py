@@ -291,7 +291,7 @@ def test_without_a_signing_key_no_statement_is_issued(citizen_client, history, s
 
 
 def test_a_code_already_taken_draws_another(citizen_client, history, monkeypatch):
-    from contributions import services
+    from contributions.services import statements as services
 
     first = citizen_client.get(URL, {"format": "csv"})
     taken = first["X-Statement-Code"].replace("-", "")

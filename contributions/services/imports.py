@@ -1,5 +1,6 @@
-"""Writes: importing a file of employer declarations, now or through a worker; issuing and
-revoking verifiable statements."""
+"""Importing a file of employer declarations: checked whole, written in one transaction
+(new months inserted, months declared again changing status), audited, and told to the
+citizens it concerns."""
 
 from __future__ import annotations
 
@@ -7,17 +8,14 @@ import csv
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import status
 
-from accounts.selectors import user_ids_by_insuree_ids
 from accounts.services import audit_event_record, audit_events_record_bulk
 from api.exceptions import ApplicationError
 from contributions import selectors
@@ -30,33 +28,21 @@ from contributions.declarations import (
 )
 from contributions.error_codes import ContributionErrorCode as Code
 from contributions.models import (
-    BenefitPayment,
-    BenefitStatus,
     ContributionRecord,
     Declaration,
     DeclarationStatus,
-    ImportJob,
-    ImportJobStatus,
     RecordStatus,
-    Scheme,
-    Statement,
-    StatementStatus,
 )
 from contributions.months import month_format, month_start
 from contributions.rates import RateBook
-from contributions.statements.codes import code_display, code_generate
-from contributions.statements.content import (
-    Holder,
-    StatementContent,
-    Verification,
-    statement_content,
-)
-from contributions.statements.tokens import statement_claims, statement_token_sign
-from healthcards.services.cards import card_five_year_dates_set
-from notifications.services import Kind, Notice, notification_send, notifications_send
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+from contributions.services.posting import (
+    contributions_posted_notify,
+    five_year_dates_refresh_for_rows,
+)
 
 BATCH_SIZE = 5000
 MAX_REPORTED_ERRORS = 1000
@@ -234,7 +220,7 @@ def _write(
             "rows_updated": declaration.rows_updated,
         },
     )
-    _five_year_dates_refresh(checked.valid)
+    five_year_dates_refresh_for_rows(checked.valid)
     contributions_posted_notify(insuree_ids=insuree_ids, declaration_id=declaration.pk)
     return declaration
 
@@ -356,249 +342,3 @@ def _records_update(
         sql = UPDATE_FROM_VALUES.format(table=table, values=", ".join([VALUES_ROW] * len(batch)))
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-
-
-def _five_year_dates_refresh(rows: list[ValidRow]) -> None:
-    """Derive again the five-year date of everyone whose health insurance this file touched
-    and store it on their cards (healthcards.services, the agreed direction)."""
-    insuree_ids = sorted({row.insuree_id for row in rows if row.scheme == Scheme.HEALTH})
-    if insuree_ids:
-        five_year_dates_refresh(insuree_ids=insuree_ids)
-
-
-def five_year_dates_refresh(*, insuree_ids: list[int], chunk: int = 5000) -> int:
-    """Store on the cards of these insurees the five-year date their health-insurance
-    records give; answers how many cards changed. One transaction per chunk."""
-    changed = 0
-    for start in range(0, len(insuree_ids), chunk):
-        part = insuree_ids[start : start + chunk]
-        with transaction.atomic():
-            dates = selectors.health_five_year_dates(insuree_ids=part)
-            changed += card_five_year_dates_set(dates=dates)
-    return changed
-
-
-def contributions_posted_notify(
-    *, insuree_ids: list[int], declaration_id: int, chunk: int = 10_000
-) -> int:
-    """One notice per affected citizen with an account per import (not per row), written in
-    the import's transaction (the outbox sends the pushes after commit)."""
-    sent = 0
-    data = {"declaration_id": str(declaration_id), "path": "/contributions/"}
-    for start in range(0, len(insuree_ids), chunk):
-        users = user_ids_by_insuree_ids(insuree_ids=sorted(set(insuree_ids[start : start + chunk])))
-        notices = [
-            Notice(
-                user_id=user_id,
-                data=data,
-                dedupe_key=f"contributions_posted:{declaration_id}",
-            )
-            for insuree_id, user_id in users.items()
-        ]
-        sent += len(notifications_send(kind=Kind.CONTRIBUTIONS_POSTED, notices=notices))
-    return sent
-
-
-@transaction.atomic
-def import_job_create(
-    *,
-    content: bytes,
-    file_name: str = "",
-    idempotency_key: str | None = None,
-    partial: bool = False,
-    acting_user: User | None = None,
-) -> ImportJob:
-    """Keep the file and hand the import to a worker once this transaction commits."""
-    from contributions.tasks import import_job_run_task  # tasks import this module
-
-    job = ImportJob.objects.create(
-        content=content,
-        file_name=file_name[:255],
-        idempotency_key=idempotency_key or "",
-        partial=partial,
-        requested_by=acting_user,
-    )
-    job_id = str(job.pk)
-    transaction.on_commit(lambda: import_job_run_task.delay(job_id))
-    return job
-
-
-def import_job_run(*, job_id: str) -> ImportJob | None:
-    """Run a queued job once (a second delivery finds it no longer queued and does nothing);
-    the file is dropped afterwards, the outcome kept."""
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJobStatus.QUEUED).update(
-        status=ImportJobStatus.RUNNING
-    )
-    if not claimed:
-        return None
-    job = ImportJob.objects.select_related("requested_by").get(pk=job_id)
-    try:
-        result = declaration_import(
-            content=bytes(job.content),
-            file_name=job.file_name,
-            idempotency_key=job.idempotency_key or None,
-            partial=job.partial,
-            acting_user=job.requested_by,
-        )
-    except ApplicationError as error:
-        job.status = ImportJobStatus.FAILED
-        job.error = {"code": error.code, "detail": str(error.detail), "errors": error.errors}
-    else:
-        job.status = ImportJobStatus.DONE
-        job.declaration, job.replayed = result.declaration, result.replayed
-    job.content = b""
-    job.finished_at = timezone.now()
-    job.save()
-    return job
-
-
-@transaction.atomic
-def benefit_payment_record(
-    *,
-    insuree_id: int,
-    kind: str,
-    period_from: date,
-    period_to: date,
-    amount: int,
-    paid_on: date,
-    method: str,
-    decision_number: str,
-    status: str = BenefitStatus.PAID,
-) -> BenefitPayment:
-    """Record a benefit payment; a paid one is announced to the citizen (kind
-    ``benefit_paid``) in the same transaction."""
-    payment = BenefitPayment(
-        insuree_id=insuree_id,
-        kind=kind,
-        period_from=period_from,
-        period_to=period_to,
-        amount=amount,
-        paid_on=paid_on,
-        method=method,
-        decision_number=decision_number,
-        status=status,
-    )
-    payment.full_clean()
-    payment.save()
-    user_id = user_ids_by_insuree_ids(insuree_ids=[insuree_id]).get(insuree_id)
-    if status == BenefitStatus.PAID and user_id is not None:
-        notification_send(
-            user_id=user_id,
-            kind=Kind.BENEFIT_PAID,
-            data={
-                "benefit_id": payment.pk,
-                "benefit_kind": kind,
-                "amount": amount,
-                "paid_on": paid_on.isoformat(),
-            },
-        )
-    return payment
-
-
-# --- Statements ------------------------------------------------------------------------------
-
-CODE_ATTEMPTS = 3
-
-
-@dataclass(frozen=True)
-class IssuedStatement:
-    statement: Statement
-    content: StatementContent
-    verification: Verification
-
-
-def statement_verify_url(*, base_url: str, code: str) -> str:
-    path = reverse("contributions:statement-verify", kwargs={"code": code_display(code)})
-    return base_url.rstrip("/") + path
-
-
-@transaction.atomic
-def statement_issue(
-    *,
-    insuree: Any,
-    issued_by: Any,
-    month_from: date | None,
-    month_to: date | None,
-    file_format: str,
-    language: str,
-    base_url: str,
-    now: datetime | None = None,
-) -> IssuedStatement:
-    """Gather the statement's content, record it (with a fresh verification code) and sign
-    its QR token. The document is rendered by the caller from what this returns."""
-    now = now or timezone.now()
-    rows = selectors.contribution_statement_rows(
-        insuree_id=insuree.pk, month_from=month_from, month_to=month_to
-    )
-    holder = Holder(
-        full_name=insuree.full_name,
-        social_insurance_number=insuree.social_insurance_number,
-        national_id=insuree.national_id,
-        date_of_birth=insuree.date_of_birth,
-    )
-    content = statement_content(
-        holder=holder, rows=rows, month_from=month_from, month_to=month_to,
-        today=timezone.localdate(now),
-    )  # fmt: skip
-    statement = Statement(
-        insuree=insuree,
-        month_from=content.month_from,
-        month_to=content.month_to,
-        file_format=file_format,
-        language=language,
-        masked_name=holder.masked_name,
-        totals=content.totals,
-        digest=content.digest,
-        issued_at=now,
-        expires_at=now + timedelta(days=settings.STATEMENT_VALID_DAYS),
-        issued_by=issued_by,
-    )
-    _statement_insert(statement)
-    token = statement_token_sign(
-        statement_claims(statement, national_id_last4=holder.national_id_last4)
-    )
-    base = base_url.rstrip("/")
-    verification = Verification(
-        code=code_display(statement.code),
-        token=token,
-        verify_url=statement_verify_url(base_url=base, code=statement.code),
-        jwks_url=f"{base}{reverse('jwks')}",
-        issued_at=statement.issued_at,
-        expires_at=statement.expires_at,
-    )
-    return IssuedStatement(statement=statement, content=content, verification=verification)
-
-
-def _statement_insert(statement: Statement) -> None:
-    """Insert with a fresh random code; a clash (60 random bits: all but impossible) draws
-    another one."""
-    for attempt in range(CODE_ATTEMPTS):
-        statement.code = code_generate()
-        try:
-            with transaction.atomic():
-                statement.save(force_insert=True)
-            return
-        except IntegrityError:
-            if attempt == CODE_ATTEMPTS - 1:
-                raise
-
-
-@transaction.atomic
-def statement_revoke(*, statement: Statement, acting_user: Any, ip: str | None = None) -> Statement:
-    """Revoke a statement: verification answers ``revoked`` from now on. Revoking it again
-    changes nothing."""
-    locked = Statement.objects.select_for_update().get(pk=statement.pk)
-    if locked.status == StatementStatus.REVOKED:
-        return locked
-    locked.status = StatementStatus.REVOKED
-    locked.revoked_at = timezone.now()
-    locked.save(update_fields=["status", "revoked_at"])
-    audit_event_record(
-        action="contributions.statement_revoke",
-        actor=acting_user,
-        target_insuree=statement.insuree,
-        object_type="statement",
-        object_id=str(statement.pk),
-        ip=ip,
-    )
-    return locked
