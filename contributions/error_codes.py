@@ -11,6 +11,9 @@ class ContributionErrorCode(StrEnum):
     IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
     NO_RECORDS = "no_records"
     STATEMENT_CODE_INVALID = "statement_code_invalid"
+    # An import job's end when its worker failed (not a row or file error): nothing written.
+    IMPORT_FAILED = "import_failed"
+    IMPORT_INTERRUPTED = "import_interrupted"
 
 
 class RowErrorCode(StrEnum):

@@ -379,6 +379,15 @@ CELERY_BEAT_SCHEDULE["accounts-phone-changes-apply"] = {
 # --- Contributions -------------------------------------------------------------------------
 # Largest declaration file accepted by POST /api/v1/agency/imports (bytes).
 CONTRIBUTIONS_IMPORT_MAX_BYTES = env_int("CONTRIBUTIONS_IMPORT_MAX_BYTES", 64 * 1024 * 1024)
+# Import jobs: one still running after TIMEOUT has lost its worker (the largest file takes a
+# few minutes) and is failed; one still queued after REQUEUE lost its message and is handed
+# to a worker again (it runs once whatever the number of messages).
+CONTRIBUTIONS_IMPORT_JOB_TIMEOUT_SECONDS = env_int("CONTRIBUTIONS_IMPORT_JOB_TIMEOUT_SECONDS", 3600)
+CONTRIBUTIONS_IMPORT_JOB_REQUEUE_SECONDS = env_int("CONTRIBUTIONS_IMPORT_JOB_REQUEUE_SECONDS", 300)
+CELERY_BEAT_SCHEDULE["contributions-import-jobs-reap"] = {
+    "task": "contributions.import_jobs_reap",
+    "schedule": timedelta(minutes=5),
+}
 # Employer arrears of 30 days or more are announced on the 10th of each month.
 CELERY_BEAT_SCHEDULE["contributions-employer-arrears"] = {
     "task": "contributions.employer_arrears_notify",
