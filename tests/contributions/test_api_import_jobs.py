@@ -77,9 +77,11 @@ def test_an_unexpected_error_ends_the_job_failed_and_writes_nothing(
             raise OperationalError(f"server closed the connection; row {params}")
         return execute(sql, params, many, context)
 
-    with connection.execute_wrapper(database_gone):
-        with django_capture_on_commit_callbacks(execute=True):
-            r = upload(agency_client, content, params="?async=true")
+    with (
+        connection.execute_wrapper(database_gone),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        r = upload(agency_client, content, params="?async=true")
 
     body = agency_client.get(JOBS + r.json()["id"]).json()
     assert body["status"] == "failed"
