@@ -7,6 +7,9 @@
   which the key can expire and be re-created without a timeout. One small Lua script does
   both atomically in one round trip, with the same contract (``ValueError`` when missing).
 
+One addition: ``incr_window`` serves the throttles' sliding window (api/throttles.py) in one
+round trip, where ``incr`` then ``get`` took two.
+
 Everything else (serialisation, key naming, timeouts) is Django's.
 """
 
@@ -24,12 +27,23 @@ end
 return nil
 """
 
+# Add one to the current window's counter (giving a new one its lifetime) and read the
+# previous window's, atomically. Integers are stored raw by Django's serializer, as INCR does.
+_INCR_WINDOW = """
+local current = redis.call('INCR', KEYS[1])
+if current == 1 then
+    redis.call('EXPIRE', KEYS[1], ARGV[1])
+end
+return {current, tonumber(redis.call('GET', KEYS[2])) or 0}
+"""
+
 
 class RedisCacheClient(DjangoRedisCacheClient):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._clients: dict[int, Any] = {}
         self._incr_scripts: dict[int, Any] = {}
+        self._window_scripts: dict[int, Any] = {}
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
         # Django's private helpers, missing from the type stubs.
@@ -52,8 +66,24 @@ class RedisCacheClient(DjangoRedisCacheClient):
             raise ValueError(f"Key '{key}' not found.")
         return int(value)
 
+    def incr_window(self, current: Any, previous: Any, timeout: int) -> tuple[int, int]:
+        client = self.get_client(current, write=True)
+        script = self._window_scripts.get(id(client))
+        if script is None:
+            script = client.register_script(_INCR_WINDOW)
+            self._window_scripts[id(client)] = script
+        count, before = script(keys=[current, previous], args=[timeout])
+        return int(count), int(before)
+
 
 class RedisCache(DjangoRedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = RedisCacheClient
+
+    def incr_window(self, current: str, previous: str, *, timeout: int) -> tuple[int, int]:
+        """Add one to ``current`` (created with ``timeout`` seconds to live when missing) and
+        read ``previous`` (0 when missing), in one atomic round trip."""
+        keys = (self.make_and_validate_key(current), self.make_and_validate_key(previous))
+        client: RedisCacheClient = self._cache  # type: ignore[assignment]  # self._class
+        return client.incr_window(*keys, timeout)

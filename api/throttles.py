@@ -4,7 +4,8 @@ DRF's stock throttles keep a list with one timestamp per request and rewrite it 
 request, so their cost grows with the rate (at 6000/min a clinic's list holds thousands of
 entries). Ours keep two counters per client: the current and the previous window, weighted
 into a sliding estimate (the "sliding window counter"). Each request costs one increment and
-one get, whatever the rate, and there is no burst of twice the rate at window edges.
+one get (one round trip on Redis: ``api.cache.RedisCache.incr_window``), whatever the rate,
+and there is no burst of twice the rate at window edges.
 
 Increment first, then decide: each request atomically increments the current window's counter
 (Redis ``INCR``) and is admitted only if the estimate that includes itself stays within the
@@ -57,8 +58,7 @@ class SlidingWindowCounterMixin(throttling.SimpleRateThrottle):
         now = self.timer()
         window = int(now // duration)
         current_key, previous_key = f"{self.key}:{window}", f"{self.key}:{window - 1}"
-        current = self._increment(current_key, ttl=2 * duration + 1)
-        previous = self.cache.get(previous_key, 0)
+        current, previous = self._counters(current_key, previous_key, ttl=2 * duration + 1)
         elapsed = now - window * duration
         previous_weight = 1 - elapsed / duration
         estimate = previous * previous_weight + current  # this request included
@@ -68,6 +68,14 @@ class SlidingWindowCounterMixin(throttling.SimpleRateThrottle):
             return False
         self.counted_key = current_key
         return True
+
+    def _counters(self, current_key: str, previous_key: str, *, ttl: int) -> tuple[int, int]:
+        """This window's counter with this request added, and the previous window's."""
+        incr_window = getattr(self.cache, "incr_window", None)
+        if incr_window is not None:  # our Redis cache: one round trip
+            current, previous = incr_window(current_key, previous_key, timeout=ttl)
+            return int(current), int(previous)
+        return self._increment(current_key, ttl=ttl), int(self.cache.get(previous_key, 0))
 
     def _increment(self, key: str, *, ttl: int) -> int:
         """Add one and return the new value, atomically (each caller sees its own value)."""

@@ -45,3 +45,26 @@ def test_one_client_object_is_reused(redis_cache):
 
     assert client.get_client(write=True) is first
     assert client.get_client(write=False) is first  # one server: reads use the same pool
+
+
+def test_the_window_counter_increments_reads_the_previous_and_expires(redis_cache):
+    # a fresh window: created with its lifetime; no previous window yet
+    assert cache.incr_window("w:7", "w:6", timeout=121) == (1, 0)
+    assert cache.incr_window("w:7", "w:6", timeout=121) == (2, 0)
+    raw = redis.Redis.from_url(redis_cache)
+    (key,) = raw.keys("*w:7")
+    assert 0 < raw.ttl(key) <= 121
+    # the next window sees this one as its previous, and Django reads the same integers
+    assert cache.incr_window("w:8", "w:7", timeout=121) == (1, 2)
+    assert cache.get("w:7") == 2
+    cache.add("w:9", 5, timeout=60)  # a counter Django wrote is read and incremented alike
+    assert cache.incr_window("w:9", "w:8", timeout=121) == (6, 1)
+
+
+def test_the_window_counter_is_atomic_under_threads(redis_cache):
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        seen = list(pool.map(lambda _: cache.incr_window("t:1", "t:0", timeout=60)[0], range(80)))
+
+    assert sorted(seen) == list(range(1, 81))  # each caller its own value
