@@ -7,10 +7,19 @@ query. A session revoked within the access-token lifetime is refused: see
 ``accounts.revocation`` for how every process learns of it within a second, whatever the
 cache evicted or lost. A role change or a deactivation revokes the user's sessions, so claims
 are never older than the session that carries them.
+
+Each process remembers the access tokens it has verified (``validated_tokens``: up to
+VALIDATED_TOKENS of them, each until its ``exp``), so an app's next request with the same token
+skips the signature and the claim checks (a third of an authenticated request's own cost):
+the same bytes verify the same way. The revocation check runs on every request all the same.
+A changed JWT signing key takes effect with the restart that changing a setting needs.
 """
 
 from __future__ import annotations
 
+import threading
+import time
+from collections import OrderedDict
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -26,6 +35,7 @@ from accounts.revocation import revocations
 ROLE_CLAIM = "role"
 INSUREE_CLAIM = "insuree_id"
 SESSION_CLAIM = "sid"
+VALIDATED_TOKENS = 20_000  # per process, about 1 KB each
 
 
 def session_claims(user: Any) -> dict[str, Any]:
@@ -58,9 +68,43 @@ def user_from_claims(token: Any) -> Any:
     return User.from_db(DEFAULT_DB_ALIAS, names, [known[name] for name in names])
 
 
+class ValidatedTokens:
+    """Access tokens this process verified, kept until they expire (oldest dropped first
+    past ``size``). A token is only read after it is validated: nothing mutates it."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._items: OrderedDict[bytes, Any] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, raw: bytes) -> Any | None:
+        with self._lock:
+            token = self._items.get(raw)
+            if token is not None and float(token["exp"]) <= time.time():
+                del self._items[raw]  # expired: the full check answers why
+                return None
+            return token
+
+    def put(self, raw: bytes, token: Any) -> None:
+        with self._lock:
+            self._items[raw] = token
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+validated_tokens = ValidatedTokens(VALIDATED_TOKENS)
+
+
 class SessionJWTAuthentication(JWTAuthentication):
     def get_validated_token(self, raw_token: bytes) -> Any:
-        token = super().get_validated_token(raw_token)
+        token = validated_tokens.get(raw_token)
+        if token is None:
+            token = super().get_validated_token(raw_token)
+            validated_tokens.put(raw_token, token)
         sid = token.get(SESSION_CLAIM)
         if sid is None or revocations.is_revoked(str(sid)):
             raise _session_ended()

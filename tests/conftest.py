@@ -110,10 +110,13 @@ def _clear_locmem_cache() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _fresh_revocation_set() -> Iterator[None]:
-    """Each test starts as a fresh process: the in-memory revocation set loads on first use."""
+    """Each test starts as a fresh process: the in-memory revocation set loads on first use,
+    and no access token is known to be valid yet."""
+    from accounts.authentication import validated_tokens
     from accounts.revocation import revocations
 
     revocations.forget()
+    validated_tokens.clear()
     yield
     revocations.forget()
 

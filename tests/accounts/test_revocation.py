@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -511,3 +512,71 @@ class TestSharedStamp:
 
         assert r.status_code == 204
         assert victim.get(ME).status_code == 401
+
+
+# --- access tokens verified once per process ------------------------------------------------
+
+
+def test_a_token_is_verified_once_per_process_and_its_session_checked_every_time(
+    api_client, citizen_user, monkeypatch, committed
+):
+    from rest_framework_simplejwt.backends import TokenBackend
+
+    decoded = []
+    decode = TokenBackend.decode
+
+    def counting(self, token, verify=True):
+        decoded.append(token)
+        return decode(self, token, verify)
+
+    monkeypatch.setattr(TokenBackend, "decode", counting)
+    _, tokens = _sign_in(api_client, citizen_user)
+    phone = bearer(tokens["access"])
+
+    assert [phone.get("/api/v1/me").status_code for _ in range(3)] == [200, 200, 200]
+    assert len(decoded) == 1  # the signature and claims checked once
+
+    # a token that differs by one character is not the token that was verified
+    forged = tokens["access"][:-4] + "AAAA"
+    assert bearer(forged).get("/api/v1/me").status_code == 401
+    # and the session is still checked on every request: logging out ends the cached token
+    with committed():
+        ended = phone.post("/api/v1/auth/logout", {"refresh": tokens["refresh"]})
+    assert ended.status_code == 204
+    r = phone.get("/api/v1/me")
+    assert r.status_code == 401, r.json()
+
+
+def test_a_remembered_token_past_its_expiry_is_refused(api_client, citizen_user, monkeypatch):
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    from accounts import authentication
+
+    _, tokens = _sign_in(api_client, citizen_user)
+    phone = bearer(tokens["access"])
+    assert phone.get("/api/v1/me").status_code == 200  # now remembered
+    exp = AccessToken(tokens["access"])["exp"]
+    later = exp + 1
+    monkeypatch.setattr(authentication.time, "time", lambda: later)  # the clock moved on
+    monkeypatch.setattr(  # simplejwt's clock too
+        "rest_framework_simplejwt.tokens.aware_utcnow",
+        lambda: datetime.fromtimestamp(later, tz=UTC),
+    )
+
+    r = phone.get("/api/v1/me")
+
+    assert r.status_code == 401, r.json()
+    assert r.json()["code"] == "token_not_valid"
+
+
+def test_the_remembered_tokens_are_bounded():
+    from accounts.authentication import ValidatedTokens
+
+    tokens = ValidatedTokens(2)
+    far = {"exp": 4_102_444_800}  # 2100
+    for raw in (b"a", b"b", b"c"):
+        tokens.put(raw, far)
+
+    assert tokens.get(b"a") is None  # the oldest went first
+    assert tokens.get(b"b") is far
+    assert tokens.get(b"c") is far
