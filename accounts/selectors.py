@@ -65,12 +65,15 @@ def household_members(*, insuree: Insuree) -> QuerySet[Insuree]:
 
 
 def user_find_by_identifier(*, identifier: str) -> User | None:
-    """A login by staff username, social insurance number or national ID."""
-    return (
-        User.objects.select_related("insuree")
-        .filter(Q(username=identifier) | Q(insuree__national_id=identifier))
-        .first()
-    )
+    """A login by staff username, social insurance number (a citizen's username) or national
+    ID. Each is one lookup through a unique index; a single query with ``username = x OR
+    insuree.national_id = x`` cannot use either index across the join and reads every
+    account (tests/accounts/test_login_lookup.py)."""
+    users = User.objects.select_related("insuree").order_by()
+    found = list(users.filter(username=identifier)[:1])
+    if not found and identifier_kind(value=identifier) == "national_id":
+        found = list(users.filter(insuree__national_id=identifier)[:1])
+    return found[0] if found else None
 
 
 def user_ids_by_insuree_ids(*, insuree_ids: list[int]) -> dict[int, object]:
