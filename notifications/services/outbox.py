@@ -243,9 +243,9 @@ def _claim(due: QuerySet[Delivery], *, limit: int) -> list[Delivery]:
     if not rows:
         return []
     lease = timezone.now() + timedelta(seconds=settings.NOTIFICATIONS_CLAIM_LEASE_SECONDS)
-    Delivery.objects.filter(pk__in=[row.pk for row in rows]).update(
-        status=DeliveryStatus.SENDING, next_attempt_at=lease, attempts=F("attempts") + 1
-    )
+    Delivery.objects.filter(  # the insurees prune the partitions to those of these rows
+        insuree_id__in={row.insuree_id for row in rows}, pk__in=[row.pk for row in rows]
+    ).update(status=DeliveryStatus.SENDING, next_attempt_at=lease, attempts=F("attempts") + 1)
     for row in rows:
         row.attempts += 1
     return rows
@@ -324,8 +324,8 @@ def _save(rows: list[Delivery]) -> None:
     adapt = connection.ops.adapt_datetimefield_value
     sql = (
         f"UPDATE {table} SET status = %s, provider_message_id = %s, sent_at = %s, "  # noqa: S608
-        "last_error = %s, next_attempt_at = %s WHERE id = %s"
-    )
+        "last_error = %s, next_attempt_at = %s WHERE insuree_id = %s AND id = %s"
+    )  # the insuree: one partition, not a probe of each
     params = [
         (
             row.status,
@@ -333,6 +333,7 @@ def _save(rows: list[Delivery]) -> None:
             adapt(row.sent_at),
             row.last_error,
             adapt(row.next_attempt_at),
+            row.insuree_id,
             row.pk,
         )
         for row in rows
