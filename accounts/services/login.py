@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import update_last_login
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import status
@@ -93,16 +94,24 @@ def _login_failed(*, user: User | None, username: str, key: str, ip: str | None)
     return locked_for
 
 
+def _is_new_device(user: User, device_name: str, user_agent: str) -> bool:
+    """Signed in before, but never from this device: one query with two EXISTS."""
+    sessions = Session.objects.filter(user=OuterRef("pk"))
+    same = sessions.filter(device_name=device_name[:100], user_agent=user_agent[:255])
+    seen = (
+        User.objects.filter(pk=user.pk)
+        .annotate(before=Exists(sessions), here=Exists(same))
+        .values_list("before", "here")
+        .first()
+    )
+    return seen is not None and seen[0] and not seen[1]
+
+
 @transaction.atomic
 def _login_succeeded(
     *, user: User, key: str, device_name: str, ip: str | None, user_agent: str
 ) -> TokenPair:
-    known = Session.objects.filter(user=user)
-    new_device = (
-        user.is_citizen
-        and known.exists()
-        and not known.filter(device_name=device_name[:100], user_agent=user_agent[:255]).exists()
-    )
+    new_device = user.is_citizen and _is_new_device(user, device_name, user_agent)
     session, tokens = session_start(
         user=user, device_name=device_name, ip=ip, user_agent=user_agent
     )
