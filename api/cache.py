@@ -15,10 +15,30 @@ Everything else (serialisation, key naming, timeouts) is Django's.
 
 from __future__ import annotations
 
+import logging
+import time
 from typing import Any
 
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient as DjangoRedisCacheClient
+from redis.exceptions import RedisError
+
+# What a cache call raises when Redis cannot be reached or answered (the socket's own errors
+# included). Callers that must keep working without the cache catch these.
+CACHE_ERRORS: tuple[type[BaseException], ...] = (RedisError, OSError)
+WARN_EVERY_SECONDS = 10.0
+_logger = logging.getLogger("api.cache")
+_last_warned = [0.0]
+
+
+def cache_unreachable_warn(where: str, error: BaseException) -> None:
+    """Log that the cache is unreachable, at most once every WARN_EVERY_SECONDS per process
+    (an outage must not flood the logs at the request rate)."""
+    now = time.monotonic()
+    if now - _last_warned[0] >= WARN_EVERY_SECONDS:
+        _last_warned[0] = now
+        _logger.warning("cache unreachable (%s): %s", where, type(error).__name__)
+
 
 _INCR_IF_EXISTS = """
 if redis.call('EXISTS', KEYS[1]) == 1 then

@@ -18,6 +18,8 @@ class ErrorCode(StrEnum):
     THROTTLED = "throttled"
     CONFLICT = "conflict"
     SERVER_ERROR = "server_error"
+    # A dependency a safeguard needs (the shared cache behind a rate limit) is unreachable.
+    SERVICE_UNAVAILABLE = "service_unavailable"
     REQUEST_TOO_LARGE = "request_too_large"
     NESTING_TOO_DEEP = "nesting_too_deep"
     NUL_CHARACTER = "nul_character"

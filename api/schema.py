@@ -28,6 +28,7 @@ from rest_framework import permissions, serializers
 
 from api.caching import ETagMixin
 from api.exceptions import PROBLEM_CONTENT_TYPE
+from api.throttles import FAIL_CLOSED_SCOPES
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
 
@@ -43,6 +44,9 @@ ERROR_DESCRIPTIONS: dict[str, str] = {
     "415": "`unsupported_media_type`: the body is not in a media type listed for this operation.",
     "429": "`throttled`: too many requests; `retry_after` and the `Retry-After` header say "
     "when to try again.",
+    "503": "`service_unavailable`: a safeguard of this operation (its rate limit or a daily "
+    "cap) cannot be checked just now, so it is refused rather than let through; "
+    "`retry_after` and the `Retry-After` header say when to try again.",
 }
 
 RETRY_AFTER_HEADER = {
@@ -178,6 +182,12 @@ class ProblemAutoSchema(AutoSchema):
             statuses.append("406")  # the answer is negotiated: Accept or ?format= may refuse
         if self.view.get_throttles():
             statuses.append("429")
+            scopes = {
+                getattr(self.view, "throttle_scope", None),
+                getattr(self.view, "typed_throttle_scope", None),
+            }
+            if scopes & FAIL_CLOSED_SCOPES:  # refused while the cache is unreachable
+                statuses.append("503")
         return statuses
 
     def _paginated(self) -> bool:

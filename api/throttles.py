@@ -22,6 +22,13 @@ of 20 admit exactly 20, however they interleave.
   (``throttle_refund_on_success`` in the view's ``finalize_response``), so that thousands of
   phones behind one carrier-grade NAT address, or a clinic's shared line, can all sign in; the
   per-account lock (accounts.lockout) is the primary guard against guessing.
+
+When the cache cannot be reached, a limit that only spreads load fails open (the request goes
+on, a warning is logged at most every 10 s): a Redis outage must not take the whole API down,
+and the guards that matter most do not live there (the per-account lock and the revocations
+are in the database). The scopes in ``FAIL_CLOSED_SCOPES`` guard people rather than load (a
+text message to a phone, a person looked up by number) and refuse with 503
+``service_unavailable`` and ``Retry-After`` instead.
 """
 
 from __future__ import annotations
@@ -30,10 +37,31 @@ import contextlib
 import math
 from typing import Any
 
-from rest_framework import throttling
+from django.utils.translation import gettext as _
+from rest_framework import status, throttling
 from rest_framework.request import Request
 
+from api.cache import CACHE_ERRORS, cache_unreachable_warn
 from api.client_ip import client_ip
+from api.error_codes import ErrorCode
+
+# Scopes that refuse (503) rather than admit when their counters cannot be read.
+FAIL_CLOSED_SCOPES = frozenset({"otp", "password_reset", "clinic_lookup"})
+CACHE_DOWN_RETRY_SECONDS = 30
+
+
+def cache_down_error() -> Exception:
+    """503 ``service_unavailable``: a safeguard's counters cannot be read just now."""
+    # Imported here: DRF's views (which api.exceptions imports) load the throttle classes.
+    from api.exceptions import ApplicationError
+
+    return ApplicationError(
+        code=ErrorCode.SERVICE_UNAVAILABLE,
+        detail=_("This is unavailable for a moment. Please try again shortly."),
+        status_code=status.HTTP_503_SERVICE_UNAVAILABLE,
+        extra={"retry_after": CACHE_DOWN_RETRY_SECONDS},
+        headers={"Retry-After": str(CACHE_DOWN_RETRY_SECONDS)},
+    )
 
 
 class SlidingWindowCounterMixin(throttling.SimpleRateThrottle):
@@ -58,7 +86,13 @@ class SlidingWindowCounterMixin(throttling.SimpleRateThrottle):
         now = self.timer()
         window = int(now // duration)
         current_key, previous_key = f"{self.key}:{window}", f"{self.key}:{window - 1}"
-        current, previous = self._counters(current_key, previous_key, ttl=2 * duration + 1)
+        try:
+            current, previous = self._counters(current_key, previous_key, ttl=2 * duration + 1)
+        except CACHE_ERRORS as error:
+            cache_unreachable_warn(f"throttle {getattr(self, 'scope', '')}", error)
+            if getattr(self, "scope", None) in FAIL_CLOSED_SCOPES:
+                raise cache_down_error() from error
+            return True
         elapsed = now - window * duration
         previous_weight = 1 - elapsed / duration
         estimate = previous * previous_weight + current  # this request included
@@ -81,7 +115,7 @@ class SlidingWindowCounterMixin(throttling.SimpleRateThrottle):
         """Add one and return the new value, atomically (each caller sees its own value)."""
         # The counter lives two windows: it is the "previous" one during the next window.
         # Incrementing first costs one round trip on Redis in the common case.
-        for _ in range(3):
+        for _attempt in range(3):
             try:
                 return int(self.cache.incr(key))
             except ValueError:  # first request of this window
@@ -91,7 +125,8 @@ class SlidingWindowCounterMixin(throttling.SimpleRateThrottle):
         return int(self.cache.incr(key))
 
     def refund(self, key: str) -> None:
-        with contextlib.suppress(ValueError):  # expired meanwhile: nothing to give back
+        # expired meanwhile, or the cache went away: nothing to give back
+        with contextlib.suppress(ValueError, *CACHE_ERRORS):
             self.cache.decr(key)
 
     def _wait_for(self, previous: int, estimate: float, elapsed: float) -> float:

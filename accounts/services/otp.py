@@ -31,7 +31,9 @@ from accounts.identifiers import MOBILE_PREFIXES, mask_phone
 from accounts.models import Insuree, OtpChallenge, OtpPurpose, User
 from accounts.selectors import insuree_get_by_identifier
 from accounts.sms import sms_queue
+from api.cache import CACHE_ERRORS, cache_unreachable_warn
 from api.exceptions import ApplicationError
+from api.throttles import cache_down_error
 
 _COOLDOWN = "accounts:otp-cooldown:{purpose}:{ident}"
 _DAILY = "accounts:otp-daily:{kind}:{ident}:{day}"
@@ -88,9 +90,16 @@ def _cooldown_claim(*, purpose: str, identifier: str) -> None:
 
 
 def _daily_count(*, kind: str, ident: str, cap: int) -> None:
+    """Count one text message against a daily cap. When the cache cannot count, no message
+    is sent (503): the cap is what keeps a phone from being flooded."""
     key = _DAILY.format(kind=kind, ident=ident, day=timezone.localdate().isoformat())
-    cache.add(key, 0, DAY_SECONDS)
-    if cache.incr(key) > cap:
+    try:
+        cache.add(key, 0, DAY_SECONDS)
+        count = cache.incr(key)
+    except CACHE_ERRORS as error:
+        cache_unreachable_warn("otp daily cap", error)
+        raise cache_down_error() from error
+    if count > cap:
         raise _daily_limit()
 
 
