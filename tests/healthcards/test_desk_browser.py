@@ -72,7 +72,10 @@ class Desk:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
     def _console(self, message) -> None:
-        if message.type == "error" and "net::ERR_INTERNET_DISCONNECTED" not in message.text:
+        # What cutting the network makes Chromium report (a refused fetch, the service
+        # worker's script not fetched) is the test's doing, not the page's.
+        offline = ("net::ERR_INTERNET_DISCONNECTED", "error occurred when fetching the script")
+        if message.type == "error" and not any(text in message.text for text in offline):
             self.problems.append(f"console: {message.text}")
 
     def open(self) -> None:

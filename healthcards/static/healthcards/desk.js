@@ -1039,12 +1039,21 @@
     if (!$("desk-section").hidden) renderKeys();
   }, QUEUE_RETRY_MS);
 
-  // The service worker keeps this page and its files for a reload without network.
-  if ("serviceWorker" in navigator && app.dataset.worker) {
+  // The service worker keeps this page and its files for a reload without network. It is
+  // fetched while online (offline, once the network returns); a browser without service
+  // workers still works, online.
+  function workerRegister() {
+    if (!navigator.onLine) {
+      window.addEventListener("online", workerRegister, { once: true });
+      return;
+    }
     navigator.serviceWorker
       .register(app.dataset.worker, { scope: app.dataset.workerScope })
-      .catch(function () {}); // a browser without it still works, online
+      .catch(function () {
+        window.addEventListener("online", workerRegister, { once: true }); // lost the network
+      });
   }
+  if ("serviceWorker" in navigator && app.dataset.worker) workerRegister();
 
   if (session.operator && (session.access || session.refresh)) {
     showDesk();
