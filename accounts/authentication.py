@@ -17,9 +17,6 @@ A changed JWT signing key takes effect with the restart that changing a setting 
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import OrderedDict
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -31,6 +28,7 @@ from rest_framework_simplejwt.exceptions import InvalidToken
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 
 from accounts.revocation import revocations
+from api.expiring import ExpiringLru
 
 ROLE_CLAIM = "role"
 INSUREE_CLAIM = "insuree_id"
@@ -68,35 +66,8 @@ def user_from_claims(token: Any) -> Any:
     return User.from_db(DEFAULT_DB_ALIAS, names, [known[name] for name in names])
 
 
-class ValidatedTokens:
-    """Access tokens this process verified, kept until they expire (oldest dropped first
-    past ``size``). A token is only read after it is validated: nothing mutates it."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[bytes, Any] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, raw: bytes) -> Any | None:
-        with self._lock:
-            token = self._items.get(raw)
-            if token is not None and float(token["exp"]) <= time.time():
-                del self._items[raw]  # expired: the full check answers why
-                return None
-            return token
-
-    def put(self, raw: bytes, token: Any) -> None:
-        with self._lock:
-            self._items[raw] = token
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-validated_tokens = ValidatedTokens(VALIDATED_TOKENS)
+# Verified access tokens, each until its ``exp`` (nothing mutates a validated token).
+validated_tokens: ExpiringLru[bytes, Any] = ExpiringLru(VALIDATED_TOKENS)
 
 
 class SessionJWTAuthentication(JWTAuthentication):
@@ -104,7 +75,7 @@ class SessionJWTAuthentication(JWTAuthentication):
         token = validated_tokens.get(raw_token)
         if token is None:
             token = super().get_validated_token(raw_token)
-            validated_tokens.put(raw_token, token)
+            validated_tokens.put(raw_token, token, until=float(token["exp"]))
         sid = token.get(SESSION_CLAIM)
         if sid is None or revocations.is_revoked(str(sid)):
             raise _session_ended()

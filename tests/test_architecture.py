@@ -42,7 +42,7 @@ API_CONVENTION_MODULES = [
     "exceptions.py", "pagination.py", "permissions.py", "throttles.py", "roles.py",
     "error_codes.py", "health.py", "demo.py", "renderers.py", "cache.py", "client_ip.py",
     "csp.py", "csv_safe.py", "fields.py", "logs.py", "middleware.py", "parsers.py",
-    "precompiled.py", "reasons.py",
+    "precompiled.py", "reasons.py", "expiring.py",
 ]  # fmt: skip
 REACH_THROUGH = {"related_model", "remote_field", "get_model"}
 _APP_STRING = re.compile(

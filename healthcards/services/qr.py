@@ -12,9 +12,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import threading
-import time
-from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -27,6 +24,7 @@ from PIL import Image
 from rest_framework import status
 
 from api.exceptions import ApplicationError
+from api.expiring import ExpiringLru
 from healthcards.error_codes import HealthCardErrorCode
 from healthcards.keyring import keyring_get
 from healthcards.models import CardStatus, HealthCard
@@ -142,38 +140,7 @@ def qr_svg_draw(payload: str) -> bytes:
 _DRAW = {"png": qr_png_draw, "svg": qr_svg_draw}
 
 
-class _LocalImages:
-    """A small LRU of images with their expiry (monotonic), safe across threads."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._items: OrderedDict[str, tuple[float, bytes]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> bytes | None:
-        with self._lock:
-            found = self._items.get(key)
-            if found is None:
-                return None
-            if found[0] <= time.monotonic():
-                del self._items[key]
-                return None
-            self._items.move_to_end(key)
-            return found[1]
-
-    def put(self, key: str, image: bytes, lifetime: float) -> None:
-        with self._lock:
-            self._items[key] = (time.monotonic() + lifetime, image)
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-local_images = _LocalImages(LOCAL_IMAGES)
+local_images: ExpiringLru[str, bytes] = ExpiringLru(LOCAL_IMAGES)  # until the token expires
 
 
 def qr_image_render(*, token: QrToken, image_format: str) -> bytes:
@@ -191,5 +158,5 @@ def qr_image_render(*, token: QrToken, image_format: str) -> bytes:
             cache.set(key, image, timeout=int(lifetime))
     image = bytes(image)
     if lifetime > 0:
-        local_images.put(key, image, lifetime)
+        local_images.put(key, image, until=token.expires_at.timestamp())
     return image

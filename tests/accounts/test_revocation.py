@@ -548,16 +548,16 @@ def test_a_token_is_verified_once_per_process_and_its_session_checked_every_time
 
 
 def test_a_remembered_token_past_its_expiry_is_refused(api_client, citizen_user, monkeypatch):
-    from rest_framework_simplejwt.tokens import AccessToken
+    import time
 
-    from accounts import authentication
+    from rest_framework_simplejwt.tokens import AccessToken
 
     _, tokens = _sign_in(api_client, citizen_user)
     phone = bearer(tokens["access"])
     assert phone.get("/api/v1/me").status_code == 200  # now remembered
     exp = AccessToken(tokens["access"])["exp"]
     later = exp + 1
-    monkeypatch.setattr(authentication.time, "time", lambda: later)  # the clock moved on
+    monkeypatch.setattr(time, "time", lambda: later)  # the clock moved on
     monkeypatch.setattr(  # simplejwt's clock too
         "rest_framework_simplejwt.tokens.aware_utcnow",
         lambda: datetime.fromtimestamp(later, tz=UTC),
@@ -567,16 +567,3 @@ def test_a_remembered_token_past_its_expiry_is_refused(api_client, citizen_user,
 
     assert r.status_code == 401, r.json()
     assert r.json()["code"] == "token_not_valid"
-
-
-def test_the_remembered_tokens_are_bounded():
-    from accounts.authentication import ValidatedTokens
-
-    tokens = ValidatedTokens(2)
-    far = {"exp": 4_102_444_800}  # 2100
-    for raw in (b"a", b"b", b"c"):
-        tokens.put(raw, far)
-
-    assert tokens.get(b"a") is None  # the oldest went first
-    assert tokens.get(b"b") is far
-    assert tokens.get(b"c") is far

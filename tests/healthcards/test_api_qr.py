@@ -125,20 +125,6 @@ def test_a_process_keeps_images_in_front_of_the_shared_cache(citizen_client, car
     assert citizen_client.get(qr_url(card, "png")).content == first  # this process's copy
 
 
-def test_the_process_copy_is_bounded_and_expires(monkeypatch):
-    images = qr_service._LocalImages(2)
-    clock = [1000.0]
-    monkeypatch.setattr(qr_service.time, "monotonic", lambda: clock[0])
-    images.put("a", b"A", 30)
-    images.put("b", b"B", 30)
-    assert images.get("a") == b"A"  # now the most recent
-    images.put("c", b"C", 30)  # evicts the least recently used: b
-    assert (images.get("a"), images.get("b"), images.get("c")) == (b"A", None, b"C")
-
-    clock[0] += 30  # the token behind it expired
-    assert images.get("a") is None
-
-
 def _locmem_keys() -> list[str]:
     return [key.split(":", 2)[-1] for key in getattr(cache, "_cache", {})]
 
