@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -121,7 +122,10 @@ def import_jobs_reap() -> dict[str, int]:
     now = timezone.now()
     timeout = timedelta(seconds=settings.CONTRIBUTIONS_IMPORT_JOB_TIMEOUT_SECONDS)
     interrupted = 0
-    stale = ImportJob.objects.filter(status=ImportJobStatus.RUNNING, started_at__lt=now - timeout)
+    # A job claimed before ``started_at`` existed has none: its creation time stands in.
+    stale = ImportJob.objects.filter(status=ImportJobStatus.RUNNING).filter(
+        Q(started_at__lt=now - timeout) | Q(started_at__isnull=True, created_at__lt=now - timeout)
+    )
     for stale_id in stale.values_list("pk", flat=True):
         with transaction.atomic():
             job = (

@@ -107,18 +107,21 @@ def test_the_reaper_fails_a_job_whose_worker_died_and_requeues_a_lost_one(
     content = csv_of(*good_rows(citizen.insuree.social_insurance_number))
     # a job a killed worker left running two hours ago, one running for a minute,
     # and one whose message never reached the broker (queued ten minutes ago)
-    dead, busy, lost = (
+    dead, busy, lost, older = (
         ImportJob.objects.create(content=content, status=status)
-        for status in ("running", "running", "queued")
+        for status in ("running", "running", "queued", "running")
     )
     now = timezone.now()
     ImportJob.objects.filter(pk=dead.pk).update(started_at=now - timedelta(hours=2))
+    # and one claimed before started_at was recorded, created two hours ago
+    ImportJob.objects.filter(pk=older.pk).update(created_at=now - timedelta(hours=2))
     ImportJob.objects.filter(pk=busy.pk).update(started_at=now - timedelta(minutes=1))
     ImportJob.objects.filter(pk=lost.pk).update(created_at=now - timedelta(minutes=10))
 
     counts = import_jobs_reap_task.delay().get()
 
-    assert counts == {"interrupted": 1, "requeued": 1}
+    assert counts == {"interrupted": 2, "requeued": 1}
+    assert agency_client.get(JOBS + str(older.pk)).json()["error"]["code"] == "import_interrupted"
     dead_body = agency_client.get(JOBS + str(dead.pk)).json()
     assert dead_body["status"] == "failed"
     assert dead_body["error"]["code"] == "import_interrupted"
