@@ -79,17 +79,7 @@ def primary_up(port: int = PORT) -> str:
             hba.write("host replication postgres 127.0.0.1/32 trust\n")
     status = _run(_bin("pg_ctl"), "-D", str(data), "status", check=False)
     if status.returncode != 0:
-        _run(
-            _bin("pg_ctl"),
-            "-D",
-            str(data),
-            "-l",
-            str(ROOT / "primary.log"),
-            "-o",
-            _options(port),
-            "-w",
-            "start",
-        )
+        _primary_ctl(data, port, "start")
     _ready(port)
     _run(
         _bin("psql"),
@@ -108,21 +98,14 @@ def primary_up(port: int = PORT) -> str:
 
 def primary_restart(port: int = PORT) -> None:
     """Restart the primary: its shared buffers start empty (the OS page cache does not)."""
-    data = ROOT / "primary"
-    _run(
-        _bin("pg_ctl"),
-        "-D",
-        str(data),
-        "-l",
-        str(ROOT / "primary.log"),
-        "-o",
-        _options(port),
-        "-w",
-        "-m",
-        "fast",
-        "restart",
-    )
+    _primary_ctl(ROOT / "primary", port, "-m", "fast", "restart")
     _ready(port)
+
+
+def _primary_ctl(data: Path, port: int, *action: str) -> None:
+    """``pg_ctl`` on the primary, logging to primary.log, waiting for the outcome."""
+    log = str(ROOT / "primary.log")
+    _run(_bin("pg_ctl"), "-D", str(data), "-l", log, "-o", _options(port), "-w", *action)
 
 
 def replica_up(primary_port: int = PORT, port: int = PORT + 1) -> str:
